@@ -1,0 +1,217 @@
+"""Question bank services: load a bank file into the database, export it, copy and publish
+versions, and build the plain definition the scoring module works on."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessment import scoring
+from assessment.bank_file import parse_bank
+from assessment.models import (
+    Action,
+    AnswerOption,
+    Domain,
+    PublishedVersionError,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+)
+
+VERSION_EXISTS_DIFFERENT = (
+    "{slug} version {number} is already loaded with different content. A loaded version never "
+    "changes: give the file a new version number."
+)
+ALREADY_PUBLISHED = "{version} is already published."
+
+
+def bank_export(*, version: QuestionnaireVersion) -> dict:
+    """The version as a normalized bank dict (the shape `parse_bank` returns)."""
+    domains = list(
+        version.domains.order_by("position", "id").prefetch_related("questions__options")
+    )
+    actions = version.actions.select_related("domain").order_by("position", "id")
+    return {
+        "slug": version.questionnaire.slug,
+        "name": version.questionnaire.name,
+        "description": version.questionnaire.description,
+        "version": version.number,
+        "thresholds": {
+            "proactive": version.proactive_min,
+            "predictive": version.predictive_min,
+            "strategic": version.strategic_min,
+            "embedded": version.embedded_min,
+        },
+        "domains": [
+            {
+                "key": d.key,
+                "name": d.name,
+                "description": d.description,
+                "weight": d.weight,
+                "questions": [
+                    {
+                        "key": q.key,
+                        "text": q.text,
+                        "help": q.help_text,
+                        "weight": q.weight,
+                        "gate": {"stage": q.gate_stage, "min_level": q.gate_min_level}
+                        if q.is_gate
+                        else None,
+                        "answers": [o.text for o in sorted(q.options.all(), key=lambda o: o.level)],
+                    }
+                    for q in sorted(d.questions.all(), key=lambda q: (q.position, q.id))
+                ],
+            }
+            for d in domains
+        ],
+        "actions": [
+            {
+                "key": a.key,
+                "domain": a.domain.key,
+                "stage": a.stage,
+                "title": a.title,
+                "why": a.why,
+                "effort": a.effort,
+                "effort_weeks": a.effort_weeks,
+                "tags": list(a.tags),
+            }
+            for a in actions
+        ],
+    }
+
+
+def _create_content(version: QuestionnaireVersion, bank: dict) -> None:
+    domains_by_key = {}
+    for d_pos, d in enumerate(bank["domains"]):
+        domain = Domain.objects.create(
+            version=version,
+            key=d["key"],
+            name=d["name"],
+            description=d["description"],
+            weight=d["weight"],
+            position=d_pos,
+        )
+        domains_by_key[d["key"]] = domain
+        for q_pos, q in enumerate(d["questions"]):
+            gate = q["gate"] or {}
+            question = Question.objects.create(
+                domain=domain,
+                key=q["key"],
+                text=q["text"],
+                help_text=q["help"],
+                weight=q["weight"],
+                position=q_pos,
+                gate_stage=gate.get("stage"),
+                gate_min_level=gate.get("min_level"),
+            )
+            AnswerOption.objects.bulk_create(
+                AnswerOption(question=question, level=level, text=text)
+                for level, text in enumerate(q["answers"], start=1)
+            )
+    Action.objects.bulk_create(
+        Action(
+            version=version,
+            domain=domains_by_key[a["domain"]],
+            key=a["key"],
+            stage=a["stage"],
+            title=a["title"],
+            why=a["why"],
+            effort=a["effort"],
+            effort_weeks=a["effort_weeks"],
+            tags=a["tags"],
+            position=position,
+        )
+        for position, a in enumerate(bank["actions"])
+    )
+
+
+@transaction.atomic
+def bank_load(*, text: str, publish: bool = True) -> tuple[QuestionnaireVersion, bool]:
+    """Load a bank file. Returns (version, created). Loading the same file again is a no-op;
+    the same version number with other content is refused. Raises BankFileError on a bad file."""
+    bank = parse_bank(text)
+    questionnaire, _ = Questionnaire.objects.get_or_create(
+        slug=bank["slug"], defaults={"name": bank["name"], "description": bank["description"]}
+    )
+    existing = questionnaire.versions.filter(number=bank["version"]).first()
+    if existing is not None:
+        if bank_export(version=existing) != bank:
+            raise PublishedVersionError(
+                VERSION_EXISTS_DIFFERENT.format(slug=bank["slug"], number=bank["version"])
+            )
+        return existing, False
+    if (questionnaire.name, questionnaire.description) != (bank["name"], bank["description"]):
+        questionnaire.name, questionnaire.description = bank["name"], bank["description"]
+        questionnaire.save(update_fields=["name", "description"])
+    thresholds = bank["thresholds"]
+    version = QuestionnaireVersion.objects.create(
+        questionnaire=questionnaire,
+        number=bank["version"],
+        proactive_min=thresholds["proactive"],
+        predictive_min=thresholds["predictive"],
+        strategic_min=thresholds["strategic"],
+        embedded_min=thresholds["embedded"],
+    )
+    _create_content(version, bank)
+    if publish:
+        version_publish(version=version)
+    return version, True
+
+
+@transaction.atomic
+def version_copy_to_draft(*, version: QuestionnaireVersion) -> QuestionnaireVersion:
+    """A new draft version with the same content, numbered after the newest one."""
+    bank = bank_export(version=version)
+    newest = version.questionnaire.versions.order_by("-number").values_list("number", flat=True)
+    draft = QuestionnaireVersion.objects.create(
+        questionnaire=version.questionnaire,
+        number=newest[0] + 1,
+        proactive_min=version.proactive_min,
+        predictive_min=version.predictive_min,
+        strategic_min=version.strategic_min,
+        embedded_min=version.embedded_min,
+    )
+    _create_content(draft, bank)
+    return draft
+
+
+def version_publish(*, version: QuestionnaireVersion) -> QuestionnaireVersion:
+    if version.is_published:
+        raise PublishedVersionError(ALREADY_PUBLISHED.format(version=version))
+    # A queryset update on the still-draft row; from here on the row is frozen.
+    now = timezone.now()
+    QuestionnaireVersion.objects.filter(pk=version.pk).update(
+        status=QuestionnaireVersion.Status.PUBLISHED, published_at=now
+    )
+    version.status, version.published_at = QuestionnaireVersion.Status.PUBLISHED, now
+    return version
+
+
+def questionnaire_definition(*, version: QuestionnaireVersion) -> scoring.QuestionnaireDef:
+    """The plain definition the scoring module takes, built from one version's rows."""
+    domains = version.domains.order_by("position", "id").prefetch_related("questions")
+    return scoring.QuestionnaireDef(
+        domains=tuple(
+            scoring.DomainDef(
+                key=d.key,
+                name=d.name,
+                weight=d.weight,
+                questions=tuple(
+                    scoring.QuestionDef(
+                        key=q.key,
+                        text=q.text,
+                        weight=q.weight,
+                        gate=scoring.Gate(stage=q.gate_stage, min_level=q.gate_min_level)
+                        if q.is_gate
+                        else None,
+                    )
+                    for q in sorted(d.questions.all(), key=lambda q: (q.position, q.id))
+                ),
+            )
+            for d in domains
+        ),
+        thresholds=scoring.Thresholds(
+            proactive=version.proactive_min,
+            predictive=version.predictive_min,
+            strategic=version.strategic_min,
+            embedded=version.embedded_min,
+        ),
+    )

@@ -1,0 +1,133 @@
+"""Organizations (the tenants), who belongs to them, and which consultants may see them."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Organization(models.Model):
+    class ArrBand(models.TextChoices):
+        UNDER_5M = "under-5m", "Under $5M"
+        FROM_5M_TO_20M = "5m-20m", "$5M–$20M"
+        FROM_20M_TO_100M = "20m-100m", "$20M–$100M"
+        OVER_100M = "over-100m", "Over $100M"
+
+    class Segment(models.TextChoices):
+        SMB = "smb", "SMB"
+        MID_MARKET = "mid-market", "Mid-market"
+        ENTERPRISE = "enterprise", "Enterprise"
+        MIXED = "mixed", "Mixed"
+
+    class TeamSize(models.TextChoices):
+        SMALL = "1-5", "1–5 people"
+        MEDIUM = "6-20", "6–20 people"
+        LARGE = "21+", "21 or more"
+
+    class TeamAge(models.TextChoices):
+        NEW = "under-1y", "Under a year"
+        GROWING = "1-3y", "1–3 years"
+        ESTABLISHED = "3y+", "3 years or more"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60)
+    arr_band = models.CharField("ARR band", max_length=12, choices=ArrBand.choices, blank=True)
+    segment = models.CharField(
+        "customer segment", max_length=12, choices=Segment.choices, blank=True
+    )
+    team_size = models.CharField("CS team size", max_length=8, choices=TeamSize.choices, blank=True)
+    team_age = models.CharField("CS team age", max_length=10, choices=TeamAge.choices, blank=True)
+    industry = models.CharField(max_length=80, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        LEADER = "leader", "Leader"
+        MEMBER = "member", "Member"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["org", "-role", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "org"], name="one_membership_per_user_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) in {self.org}"
+
+
+class Consultant(models.Model):
+    """Marks a user as a consultant, who holds a portfolio of client orgs."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consultant"
+    )
+    company = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class ConsultantAssignment(models.Model):
+    consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="assignments")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consultant", "org"], name="one_assignment_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consultant} → {self.org}"
+
+
+class Invitation(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(
+        max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.org}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
