@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from assessment.scoring import STAGE_NAMES
+from assessment.scoring import STAGE_NAMES, phase_of
 
 STAGE_CHOICES = [(number, name) for number, name in STAGE_NAMES.items()]
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -280,6 +280,10 @@ class Assessment(models.Model):
     )
     # The frozen record of a submitted assessment: questionnaire texts, answers and result.
     snapshot = models.JSONField(null=True, blank=True, editable=False)
+    # Headline figures copied from the snapshot at submit, so lists need no JSON parsing.
+    stage = models.PositiveSmallIntegerField(null=True, blank=True, choices=STAGE_CHOICES)
+    score_stage = models.PositiveSmallIntegerField(null=True, blank=True, choices=STAGE_CHOICES)
+    overall_score = models.FloatField(null=True, blank=True)
     # Per-domain targets chosen after submission; not part of the frozen snapshot.
     targets = models.JSONField(default=dict, blank=True)
 
@@ -297,6 +301,10 @@ class Assessment(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def phase(self) -> str:
+        return phase_of(self.stage) if self.stage else ""
 
 
 class Answer(models.Model):

@@ -1,0 +1,152 @@
+"""Writes for assessments: start, save answers (autosave and plain form), submit."""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from assessment import scoring
+from assessment.bank import questionnaire_definition
+from assessment.models import NOTE_MAX_LENGTH, Answer, Assessment, Question, Questionnaire
+from assessment.snapshot import build_snapshot
+
+DEFAULT_QUESTIONNAIRE = "cs-maturity"
+
+NO_PUBLISHED_VERSION = "No published questionnaire is available yet. Ask an admin to publish one."
+DRAFT_ALREADY_OPEN = "An assessment is already open for this organization; finish that one first."
+NOT_A_DRAFT = "This assessment has been submitted; its answers can no longer change."
+UNKNOWN_QUESTION = "That question is not part of this assessment."
+UNKNOWN_OPTION = "That answer is not one of the choices for this question."
+NOTE_TOO_LONG = f"Notes are limited to {NOTE_MAX_LENGTH} characters."
+DOMAIN_UNANSWERED = "Nobody has answered any question in {domains} yet."
+
+
+class AssessmentError(Exception):
+    """A request that breaks an assessment rule; the message is shown to the user."""
+
+
+def current_published_version(slug: str = DEFAULT_QUESTIONNAIRE):
+    questionnaire = Questionnaire.objects.filter(slug=slug).first()
+    version = questionnaire.current_version() if questionnaire else None
+    if version is None:
+        raise AssessmentError(NO_PUBLISHED_VERSION)
+    return version
+
+
+def assessment_start(*, org, by, slug: str = DEFAULT_QUESTIONNAIRE) -> Assessment:
+    version = current_published_version(slug)
+    if org.assessments.filter(status=Assessment.Status.DRAFT).exists():
+        raise AssessmentError(DRAFT_ALREADY_OPEN)
+    try:
+        with transaction.atomic():
+            return Assessment.objects.create(org=org, version=version, started_by=by)
+    except IntegrityError as exc:  # a concurrent start won the race for the one open draft
+        raise AssessmentError(DRAFT_ALREADY_OPEN) from exc
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """One answer as posted: `value` is an option id, "dont_know", or "" to clear the choice."""
+
+    question_id: str
+    value: str
+    note: str = ""
+
+
+def _clean(assessment: Assessment, item: AnswerInput, questions: dict[int, Question]):
+    try:
+        question = questions[int(item.question_id)]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise AssessmentError(UNKNOWN_QUESTION) from exc
+    note = (item.note or "").replace("\x00", "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise AssessmentError(NOTE_TOO_LONG)
+    value = (item.value or "").strip()
+    if value in ("", scoring.DONT_KNOW):
+        return question, None, value == scoring.DONT_KNOW, note
+    options = {str(option.pk): option for option in question.options.all()}
+    if value not in options:
+        raise AssessmentError(UNKNOWN_OPTION)
+    return question, options[value], False, note
+
+
+def answers_save(*, assessment: Assessment, respondent, items: list[AnswerInput]) -> list[Answer]:
+    """Upsert the respondent's answers (last write wins). All or nothing: one bad item
+    saves none."""
+    questions = {
+        q.pk: q
+        for q in Question.objects.filter(domain__version_id=assessment.version_id).prefetch_related(
+            "options"
+        )
+    }
+    cleaned = [_clean(assessment, item, questions) for item in items]
+    saved = []
+    with transaction.atomic():
+        # Re-read the status inside the transaction so a save cannot slip in after a submit.
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if not locked.is_draft:
+            raise AssessmentError(NOT_A_DRAFT)
+        for question, option, dont_know, note in cleaned:
+            answer, _ = Answer.objects.update_or_create(
+                assessment=locked,
+                respondent=respondent,
+                question=question,
+                defaults={"option": option, "dont_know": dont_know, "note": note},
+            )
+            saved.append(answer)
+    return saved
+
+
+def answers_mapping(answers) -> dict[str, dict[str, scoring.AnswerValue]]:
+    """Answers as the scoring module takes them: respondent id → question key → level/don't know."""
+    mapping: dict[str, dict[str, scoring.AnswerValue]] = {}
+    for answer in answers:
+        if answer.dont_know:
+            value: scoring.AnswerValue = scoring.DONT_KNOW
+        elif answer.option_id is not None:
+            value = answer.option.level
+        else:
+            continue
+        mapping.setdefault(str(answer.respondent_id), {})[answer.question.key] = value
+    return mapping
+
+
+def assessment_submit(*, assessment: Assessment, by) -> Assessment:
+    """Score and freeze the assessment in one transaction. Submitting twice is harmless: the
+    second call finds it submitted and returns it unchanged."""
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if not locked.is_draft:
+            return locked
+        answers = list(
+            locked.answers.select_related("question__domain", "option", "respondent").order_by(
+                "question__domain__position", "question__position", "respondent_id"
+            )
+        )
+        definition = questionnaire_definition(version=locked.version)
+        mapping = answers_mapping(answers)
+        answered_domains = {
+            a.question.domain.key for a in answers if a.dont_know or a.option_id is not None
+        }
+        missing = [d.name for d in definition.domains if d.key not in answered_domains]
+        if missing:
+            raise AssessmentError(DOMAIN_UNANSWERED.format(domains=", ".join(missing)))
+        result = scoring.score(definition, mapping)
+        locked.snapshot = build_snapshot(version=locked.version, answers=answers, result=result)
+        locked.status = Assessment.Status.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.submitted_by = by
+        locked.stage, locked.score_stage = result.stage, result.score_stage
+        locked.overall_score = result.overall_score
+        locked.save(
+            update_fields=[
+                "snapshot",
+                "status",
+                "submitted_at",
+                "submitted_by",
+                "stage",
+                "score_stage",
+                "overall_score",
+            ]
+        )
+    return locked

@@ -1,0 +1,123 @@
+"""The one permission layer. Every view that takes an org (or something inside one) from the URL
+loads it through `org_for_user`, which applies the rules below:
+
+- no relation to the org → 404 (we do not reveal that it exists);
+- related, but the role lacks the permission → 403;
+- anonymous users never get here: views require login first.
+"""
+
+import enum
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from orgs.models import ConsultantAssignment, Membership, Organization
+
+log = logging.getLogger("stagewise.access")
+
+
+class Role(enum.StrEnum):
+    LEADER = "leader"
+    MEMBER = "member"
+    CONSULTANT = "consultant"
+    STAFF = "staff"
+
+
+class Perm(enum.Enum):
+    VIEW = "see the org, its drafts and results"
+    ANSWER = "answer the questionnaire"
+    RUN_ASSESSMENT = "start or submit an assessment"
+    MANAGE = "invite or remove members and edit the profile"
+    DOWNLOAD = "download reports"
+    GRANT_CONSULTANT = "grant or revoke consultant access"
+
+
+RULES: dict[Perm, frozenset[Role]] = {
+    Perm.VIEW: frozenset(Role),
+    Perm.ANSWER: frozenset({Role.LEADER, Role.MEMBER}),
+    Perm.RUN_ASSESSMENT: frozenset({Role.LEADER, Role.CONSULTANT}),
+    Perm.MANAGE: frozenset({Role.LEADER, Role.CONSULTANT, Role.STAFF}),
+    Perm.DOWNLOAD: frozenset(Role),
+    Perm.GRANT_CONSULTANT: frozenset({Role.LEADER, Role.STAFF}),
+}
+
+NOT_ALLOWED = "You can see this organization but your role does not let you {what}."
+
+
+def roles_in(user, org: Organization) -> frozenset[Role]:
+    """Every role the user holds in the org (a person can be a member and staff, say)."""
+    if not user.is_authenticated:
+        return frozenset()
+    roles: set[Role] = set()
+    if user.is_staff:
+        roles.add(Role.STAFF)
+    membership_role = (
+        Membership.objects.filter(user=user, org=org).values_list("role", flat=True).first()
+    )
+    if membership_role:
+        roles.add(Role(membership_role))
+    if ConsultantAssignment.objects.filter(consultant=user, org=org).exists():
+        roles.add(Role.CONSULTANT)
+    return frozenset(roles)
+
+
+def can(roles: frozenset[Role], perm: Perm) -> bool:
+    return bool(roles & RULES[perm])
+
+
+def orgs_visible_to(user) -> QuerySet[Organization]:
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    if user.is_staff:
+        return Organization.objects.all()
+    member = Membership.objects.filter(org=OuterRef("pk"), user=user)
+    assigned = ConsultantAssignment.objects.filter(org=OuterRef("pk"), consultant=user)
+    return Organization.objects.filter(Q(Exists(member)) | Q(Exists(assigned)))
+
+
+class OrgAccess:
+    """An org loaded for a user, with the roles that decided access; templates ask `access.can`."""
+
+    def __init__(self, org: Organization, roles: frozenset[Role]):
+        self.org = org
+        self.roles = roles
+
+    def can(self, perm: Perm | str) -> bool:
+        return can(self.roles, perm if isinstance(perm, Perm) else Perm[perm])
+
+    @property
+    def can_answer(self) -> bool:
+        return self.can(Perm.ANSWER)
+
+    @property
+    def can_run(self) -> bool:
+        return self.can(Perm.RUN_ASSESSMENT)
+
+    @property
+    def can_manage(self) -> bool:
+        return self.can(Perm.MANAGE)
+
+    @property
+    def can_grant(self) -> bool:
+        return self.can(Perm.GRANT_CONSULTANT)
+
+    @property
+    def role_label(self) -> str:
+        for role in (Role.LEADER, Role.MEMBER, Role.CONSULTANT, Role.STAFF):
+            if role in self.roles:
+                return role.value.title()
+        return ""
+
+
+def org_for_user(user, public_id, perm: Perm) -> OrgAccess:
+    org = Organization.objects.filter(public_id=public_id).first()
+    roles = roles_in(user, org) if org is not None else frozenset()
+    if not roles:
+        log.warning("access denied (404): user=%s org=%s perm=%s", user.pk, public_id, perm.name)
+        raise Http404("No such organization.")
+    if not can(roles, perm):
+        log.warning("access denied (403): user=%s org=%s perm=%s", user.pk, public_id, perm.name)
+        raise PermissionDenied(NOT_ALLOWED.format(what=perm.value))
+    return OrgAccess(org, roles)

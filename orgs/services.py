@@ -1,0 +1,173 @@
+"""Writes for orgs: sign-up, organizations, invitations, memberships and consultant access."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+
+from orgs.models import Consultant, ConsultantAssignment, Invitation, Membership, Organization
+
+INVITATION_SALT = "stagewise.invitation"
+INVITATION_MAX_AGE = timedelta(days=7)
+
+INVITATION_INVALID = "This invitation link is not valid. Ask for a new one."
+INVITATION_EXPIRED = (
+    "This invitation link has expired. Ask the person who invited you for a new one."
+)
+INVITATION_USED = "This invitation has already been used."
+INVITATION_REVOKED = "This invitation was withdrawn."
+INVITATION_WRONG_EMAIL = (
+    "This invitation was sent to {email}. Log in with that address to accept it."
+)
+ALREADY_MEMBER = "{email} is already a member of {org}."
+ALREADY_INVITED = "{email} already has a pending invitation."
+LAST_LEADER = "An organization needs at least one leader; make someone else leader first."
+NOT_A_CONSULTANT = "{email} has no consultant account on Stagewise."
+ALREADY_ASSIGNED = "{email} already has access to {org}."
+
+
+class OrgError(Exception):
+    """A request that breaks an org rule; the message is shown to the user."""
+
+
+def unique_org_slug(name: str) -> str:
+    return (slugify(name) or "org")[:60]
+
+
+@transaction.atomic
+def org_create(*, name: str, created_by, as_consultant: bool = False, **profile) -> Organization:
+    org = Organization.objects.create(
+        name=name, slug=unique_org_slug(name), created_by=created_by, **profile
+    )
+    if as_consultant:
+        ConsultantAssignment.objects.create(consultant=created_by, org=org, granted_by=created_by)
+    else:
+        Membership.objects.create(user=created_by, org=org, role=Membership.Role.LEADER)
+    return org
+
+
+@transaction.atomic
+def account_signup(
+    *, email: str, name: str, password: str, is_consultant: bool, org_name: str = "", company=""
+):
+    """Create a user. A CS leader gets their org (as leader); a consultant gets a portfolio."""
+    user = get_user_model().objects.create_user(
+        username=email.lower(), email=email.lower(), password=password, first_name=name
+    )
+    org = None
+    if is_consultant:
+        Consultant.objects.create(user=user, company=company)
+    elif org_name:
+        org = org_create(name=org_name, created_by=user)
+    return user, org
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(str(invitation.public_id), salt=INVITATION_SALT)
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The pending invitation behind a link, or OrgError saying why the link does not work."""
+    try:
+        public_id = signing.loads(
+            token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE.total_seconds()
+        )
+    except signing.SignatureExpired as exc:
+        raise OrgError(INVITATION_EXPIRED) from exc
+    except signing.BadSignature as exc:
+        raise OrgError(INVITATION_INVALID) from exc
+    invitation = Invitation.objects.select_related("org").filter(public_id=public_id).first()
+    if invitation is None:
+        raise OrgError(INVITATION_INVALID)
+    if invitation.revoked_at:
+        raise OrgError(INVITATION_REVOKED)
+    if invitation.accepted_at:
+        raise OrgError(INVITATION_USED)
+    return invitation
+
+
+def invitation_create(
+    *, org: Organization, email: str, role: str, invited_by, accept_url
+) -> Invitation:
+    """Invite someone by email. `accept_url(token)` builds the absolute link for the email."""
+    email = email.strip().lower()
+    if org.memberships.filter(user__email__iexact=email).exists():
+        raise OrgError(ALREADY_MEMBER.format(email=email, org=org.name))
+    if org.invitations.filter(
+        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).exists():
+        raise OrgError(ALREADY_INVITED.format(email=email))
+    invitation = Invitation.objects.create(org=org, email=email, role=role, invited_by=invited_by)
+    link = accept_url(invitation_token(invitation))
+    context = {"invitation": invitation, "link": link, "inviter": invited_by, "days": 7}
+    inviter_name = invited_by.get_full_name() or invited_by.email
+    send_mail(
+        subject=f"{inviter_name} invited you to {org.name} on Stagewise",
+        message=render_to_string("orgs/email/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[email],
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    # Lock the row so a link clicked twice at once still makes one membership.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at:
+        raise OrgError(INVITATION_USED if invitation.accepted_at else INVITATION_REVOKED)
+    if user.email.lower() != invitation.email.lower():
+        raise OrgError(INVITATION_WRONG_EMAIL.format(email=invitation.email))
+    membership, created = Membership.objects.get_or_create(
+        user=user, org=invitation.org, defaults={"role": invitation.role}
+    )
+    if not created and invitation.role == Membership.Role.LEADER:
+        membership.role = Membership.Role.LEADER
+        membership.save(update_fields=["role"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+def invitation_revoke(*, invitation: Invitation) -> None:
+    if invitation.accepted_at:
+        raise OrgError(INVITATION_USED)
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    org = Organization.objects.select_for_update().get(pk=membership.org_id)
+    if (
+        membership.role == Membership.Role.LEADER
+        and org.memberships.filter(role=Membership.Role.LEADER).count() <= 1
+    ):
+        raise OrgError(LAST_LEADER)
+    membership.delete()
+
+
+def consultant_grant(*, org: Organization, email: str, granted_by) -> ConsultantAssignment:
+    consultant = (
+        Consultant.objects.select_related("user").filter(user__email__iexact=email.strip()).first()
+    )
+    if consultant is None:
+        raise OrgError(NOT_A_CONSULTANT.format(email=email))
+    try:
+        with transaction.atomic():
+            return ConsultantAssignment.objects.create(
+                consultant=consultant.user, org=org, granted_by=granted_by
+            )
+    except IntegrityError as exc:
+        raise OrgError(ALREADY_ASSIGNED.format(email=email, org=org.name)) from exc
+
+
+def consultant_revoke(*, assignment: ConsultantAssignment) -> None:
+    assignment.delete()

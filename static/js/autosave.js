@@ -1,0 +1,137 @@
+// Autosave for the questionnaire. Every change is queued in localStorage first and removed only
+// when the server acknowledges it, so a lapsed session, a closed tab or a dropped network never
+// loses an answer: the queue is re-sent on the next page load, on reconnect and every few seconds.
+(function () {
+  "use strict";
+  var form = document.getElementById("answers");
+  if (!form || form.dataset.readonly) return;
+
+  var url = form.dataset.autosaveUrl;
+  var storageKey = form.dataset.storageKey;
+  var statusEl = document.getElementById("save-status");
+  var problemEl = document.getElementById("save-problem");
+  var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  var flushing = false;
+  var noteTimers = {};
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(storageKey) || "{}"); } catch (e) { return {}; }
+  }
+  var pending = load();
+  function persist() {
+    try { localStorage.setItem(storageKey, JSON.stringify(pending)); } catch (e) { /* full or blocked */ }
+  }
+  function count() { return Object.keys(pending).length; }
+
+  function fieldset(qid) { return form.querySelector('fieldset[data-question="' + qid + '"]'); }
+  function read(qid) {
+    var fs = fieldset(qid);
+    var checked = fs.querySelector("input[type=radio]:checked");
+    return { value: checked ? checked.value : "", note: fs.querySelector("textarea").value };
+  }
+  function mark(qid, text) {
+    var el = form.querySelector('[data-mark-for="' + qid + '"]');
+    if (el) el.textContent = text;
+  }
+
+  function showProblem(message, needsLogin) {
+    problemEl.querySelector(".message").textContent = message;
+    problemEl.querySelector(".login-link").classList.toggle("d-none", !needsLogin);
+    problemEl.classList.remove("d-none");
+  }
+  function clearProblem() { problemEl.classList.add("d-none"); }
+  function showStatus() {
+    var n = count();
+    statusEl.textContent = n ? n + (n === 1 ? " answer" : " answers") + " waiting to be saved" : "All changes saved";
+    statusEl.dataset.pending = String(n);
+  }
+
+  function updateCounts(answered) {
+    if (typeof answered === "number") {
+      document.getElementById("progress-count").textContent = answered;
+      document.getElementById("progress-bar").value = answered;
+    }
+    var done = form.querySelectorAll("fieldset[data-question] input[type=radio]:checked").length;
+    var total = form.querySelectorAll("fieldset[data-question]").length;
+    var el = document.querySelector('[data-domain-count="' + form.dataset.domain + '"]');
+    if (el) el.textContent = done + "/" + total;
+  }
+
+  function queue(qid) {
+    var item = read(qid);
+    item.stamp = Date.now() + Math.random();
+    pending[qid] = item;
+    persist();
+    mark(qid, "Saving…");
+    showStatus();
+    flush();
+  }
+
+  function flush() {
+    if (flushing || !count()) { showStatus(); return Promise.resolve(); }
+    flushing = true;
+    var qid = Object.keys(pending)[0];
+    var item = pending[qid];
+    var body = new URLSearchParams({ question: qid, value: item.value, note: item.note });
+    return fetch(url, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf, "X-Requested-With": "fetch" },
+    }).then(function (resp) {
+      return resp.json().catch(function () { return {}; }).then(function (data) {
+        if (resp.ok) {
+          if (pending[qid] && pending[qid].stamp === item.stamp) delete pending[qid];
+          persist();
+          clearProblem();
+          mark(qid, "Saved");
+          updateCounts(data.answered);
+          return true;
+        }
+        if (resp.status === 401 || resp.status === 403) {
+          showProblem(data.error || "Your session has ended. Log in again; your answers are kept in this browser.", true);
+          return false;
+        }
+        // The server refused this answer for good (bad value, or the assessment was submitted):
+        // keeping it would retry forever, so drop it and say why.
+        delete pending[qid];
+        persist();
+        mark(qid, "Not saved: " + (data.error || "the server refused this answer."));
+        showProblem(data.error || "An answer could not be saved.", false);
+        return true;
+      });
+    }, function () {
+      showProblem("You seem to be offline. Your answers are kept in this browser and will be sent when the connection is back.", false);
+      return false;
+    }).then(function (keepGoing) {
+      flushing = false;
+      showStatus();
+      if (keepGoing && count()) return flush();
+    });
+  }
+
+  // Answers queued earlier (another page, before a login, before going offline) are newer than
+  // what the server rendered: show them, then send them.
+  Object.keys(pending).forEach(function (qid) {
+    var fs = fieldset(qid);
+    if (!fs) return;
+    var item = pending[qid];
+    fs.querySelectorAll("input[type=radio]").forEach(function (r) { r.checked = r.value === item.value; });
+    fs.querySelector("textarea").value = item.note;
+    mark(qid, "Saving…");
+  });
+  updateCounts();
+
+  form.addEventListener("change", function (event) {
+    var fs = event.target.closest("fieldset[data-question]");
+    if (fs && event.target.type === "radio") queue(fs.dataset.question);
+  });
+  form.addEventListener("input", function (event) {
+    var fs = event.target.closest("fieldset[data-question]");
+    if (!fs || event.target.tagName !== "TEXTAREA") return;
+    var qid = fs.dataset.question;
+    clearTimeout(noteTimers[qid]);
+    noteTimers[qid] = setTimeout(function () { queue(qid); }, 600);
+  });
+  window.addEventListener("online", flush);
+  setInterval(flush, 5000);
+  flush();
+})();
