@@ -31,8 +31,8 @@ def bank_export(*, version: QuestionnaireVersion) -> dict:
     actions = version.actions.select_related("domain").order_by("position", "id")
     return {
         "slug": version.questionnaire.slug,
-        "name": version.questionnaire.name,
-        "description": version.questionnaire.description,
+        "name": version.name,
+        "description": version.description,
         "version": version.number,
         "thresholds": {
             "proactive": version.proactive_min,
@@ -138,13 +138,12 @@ def bank_load(*, text: str, publish: bool = True) -> tuple[QuestionnaireVersion,
                 VERSION_EXISTS_DIFFERENT.format(slug=bank["slug"], number=bank["version"])
             )
         return existing, False
-    if (questionnaire.name, questionnaire.description) != (bank["name"], bank["description"]):
-        questionnaire.name, questionnaire.description = bank["name"], bank["description"]
-        questionnaire.save(update_fields=["name", "description"])
     thresholds = bank["thresholds"]
     version = QuestionnaireVersion.objects.create(
         questionnaire=questionnaire,
         number=bank["version"],
+        name=bank["name"],
+        description=bank["description"],
         proactive_min=thresholds["proactive"],
         predictive_min=thresholds["predictive"],
         strategic_min=thresholds["strategic"],
@@ -164,6 +163,8 @@ def version_copy_to_draft(*, version: QuestionnaireVersion) -> QuestionnaireVers
     draft = QuestionnaireVersion.objects.create(
         questionnaire=version.questionnaire,
         number=newest[0] + 1,
+        name=version.name,
+        description=version.description,
         proactive_min=version.proactive_min,
         predictive_min=version.predictive_min,
         strategic_min=version.strategic_min,

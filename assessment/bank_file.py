@@ -5,6 +5,7 @@ turned into numbers) or raises BankFileError naming the first problem found. `du
 writes the same shape back as YAML, so export → load → export is byte-identical.
 """
 
+import math
 import re
 from typing import Any
 
@@ -25,6 +26,7 @@ ALLOWED_TAGS = (
     "scale-up",
 )
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_WEEKS = 520  # ten years: anything longer is a typo, not a plan
 THRESHOLD_KEYS = ("proactive", "predictive", "strategic", "embedded")
 
 NOT_YAML = "The file is not valid YAML: {error}"
@@ -46,6 +48,8 @@ GATE_LEVEL_RANGE = (
 UNKNOWN_DOMAIN = "Action '{key}' names unknown domain '{domain}'."
 UNKNOWN_TAG = "Action '{key}' has unknown tag '{tag}'; allowed: {allowed}."
 NOT_POSITIVE = "{where}: '{field}' must be a positive number, got {value}."
+TOO_LONG = "{where}: '{field}' is {length} characters long; the limit is {limit}."
+OUT_OF_RANGE = "{where}: '{field}' must be a whole number from {low} to {high}, got {value}."
 NO_DOMAINS = "The bank needs at least one domain, each with at least one question."
 
 
@@ -59,11 +63,18 @@ def _require(data: dict, field: str, where: str) -> Any:
     return data[field]
 
 
-def _text(data: dict, field: str, where: str, *, required: bool = True) -> str:
+def _text(
+    data: dict, field: str, where: str, *, required: bool = True, limit: int | None = None
+) -> str:
     value = _require(data, field, where) if required else data.get(field, "") or ""
     if not isinstance(value, str) or (required and not value.strip()):
         raise BankFileError(WRONG_TYPE.format(where=where, field=field, kind="non-empty text"))
-    return value.strip()
+    value = value.strip()
+    if limit is not None and len(value) > limit:
+        raise BankFileError(
+            TOO_LONG.format(where=where, field=field, length=len(value), limit=limit)
+        )
+    return value
 
 
 def _mapping(value: Any, where: str) -> dict:
@@ -79,8 +90,8 @@ def _list(data: dict, field: str, where: str) -> list:
     return value
 
 
-def _key(data: dict, where: str) -> str:
-    key = _text(data, "key", where)
+def _key(data: dict, where: str, limit: int = 60) -> str:
+    key = _text(data, "key", where, limit=limit)
     if not KEY_PATTERN.match(key):
         raise BankFileError(BAD_KEY.format(where=where, key=key))
     return key
@@ -88,7 +99,12 @@ def _key(data: dict, where: str) -> str:
 
 def _positive(data: dict, field: str, where: str, default: float) -> float:
     value = data.get(field, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
         raise BankFileError(NOT_POSITIVE.format(where=where, field=field, value=value))
     return float(value)
 
@@ -118,7 +134,7 @@ def _thresholds(raw: Any) -> dict[str, float]:
 
 def _question(raw: Any, seen: set[str]) -> dict:
     data = _mapping(raw, "A question")
-    key = _key(data, "A question")
+    key = _key(data, "A question", limit=80)
     where = f"Question '{key}'"
     if key in seen:
         raise BankFileError(DUPLICATE_KEY.format(kind="question", key=key))
@@ -157,7 +173,7 @@ def _domain(raw: Any, domain_keys: set[str], question_keys: set[str]) -> dict:
     domain_keys.add(key)
     return {
         "key": key,
-        "name": _text(data, "name", where),
+        "name": _text(data, "name", where, limit=120),
         "description": _text(data, "description", where, required=False),
         "weight": _positive(data, "weight", where, 1.0),
         "questions": [_question(q, question_keys) for q in _list(data, "questions", where)],
@@ -166,7 +182,7 @@ def _domain(raw: Any, domain_keys: set[str], question_keys: set[str]) -> dict:
 
 def _action(raw: Any, domain_keys: set[str], seen: set[str]) -> dict:
     data = _mapping(raw, "An action")
-    key = _key(data, "An action")
+    key = _key(data, "An action", limit=80)
     where = f"Action '{key}'"
     if key in seen:
         raise BankFileError(DUPLICATE_KEY.format(kind="action", key=key))
@@ -175,8 +191,12 @@ def _action(raw: Any, domain_keys: set[str], seen: set[str]) -> dict:
     if domain not in domain_keys:
         raise BankFileError(UNKNOWN_DOMAIN.format(key=key, domain=domain))
     weeks = _require(data, "effort_weeks", where)
-    if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
-        raise BankFileError(NOT_POSITIVE.format(where=where, field="effort_weeks", value=weeks))
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= MAX_WEEKS:
+        raise BankFileError(
+            OUT_OF_RANGE.format(
+                where=where, field="effort_weeks", low=1, high=MAX_WEEKS, value=weeks
+            )
+        )
     tags = data.get("tags") or []
     if not isinstance(tags, list):
         raise BankFileError(WRONG_TYPE.format(where=where, field="tags", kind="a list"))
@@ -189,9 +209,9 @@ def _action(raw: Any, domain_keys: set[str], seen: set[str]) -> dict:
         "key": key,
         "domain": domain,
         "stage": _stage(_require(data, "stage", where), where),
-        "title": _text(data, "title", where),
+        "title": _text(data, "title", where, limit=200),
         "why": _text(data, "why", where),
-        "effort": _text(data, "effort", where),
+        "effort": _text(data, "effort", where, limit=60),
         "effort_weeks": weeks,
         "tags": list(tags),
     }
@@ -200,11 +220,11 @@ def _action(raw: Any, domain_keys: set[str], seen: set[str]) -> dict:
 def validate_bank(raw: Any) -> dict:
     """Check a bank already parsed from YAML and return it normalized."""
     data = _mapping(raw, "The file")
-    slug = _text(data, "slug", "The file")
+    slug = _text(data, "slug", "The file", limit=50)
     if not KEY_PATTERN.match(slug):
         raise BankFileError(BAD_KEY.format(where="The file", key=slug))
     version = _require(data, "version", "The file")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= 100_000:
         raise BankFileError(
             WRONG_TYPE.format(where="The file", field="version", kind="a whole number >= 1")
         )
@@ -218,7 +238,7 @@ def validate_bank(raw: Any) -> dict:
     actions = [_action(a, domain_keys, action_keys) for a in data.get("actions") or []]
     return {
         "slug": slug,
-        "name": _text(data, "name", "The file"),
+        "name": _text(data, "name", "The file", limit=120),
         "description": _text(data, "description", "The file", required=False),
         "version": version,
         "thresholds": _thresholds(_require(data, "thresholds", "The file")),

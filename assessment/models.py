@@ -40,6 +40,14 @@ class FrozenWhenPublishedQuerySet(models.QuerySet):
         self._refuse_if_published()
         return super().update(**kwargs)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            version = obj.owning_version()
+            if version.pk is not None and version.is_published and version is not obj:
+                raise PublishedVersionError(PUBLISHED_IS_FROZEN.format(version=version))
+        return super().bulk_create(objs, *args, **kwargs)
+
     def delete(self):
         self._refuse_if_published()
         return super().delete()
@@ -107,6 +115,10 @@ class QuestionnaireVersion(FrozenWhenPublished):
         Questionnaire, on_delete=models.PROTECT, related_name="versions"
     )
     number = models.PositiveIntegerField()
+    # Each version carries its own title and description, so renaming the bank in a later
+    # version leaves earlier versions exactly as they were published.
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     proactive_min = models.FloatField(default=20, help_text="Lowest score rated Proactive.")

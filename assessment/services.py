@@ -70,31 +70,42 @@ def _clean(assessment: Assessment, item: AnswerInput, questions: dict[int, Quest
     return question, options[value], False, note
 
 
-def answers_save(*, assessment: Assessment, respondent, items: list[AnswerInput]) -> list[Answer]:
-    """Upsert the respondent's answers (last write wins). All or nothing: one bad item
-    saves none."""
+def answers_save(*, assessment: Assessment, respondent, items: list[AnswerInput]) -> int:
+    """Upsert the respondent's answers (last write wins) and return how many were saved.
+    All or nothing: one bad item saves none."""
+    ids = {item.question_id for item in items if str(item.question_id).isdigit()}
     questions = {
         q.pk: q
-        for q in Question.objects.filter(domain__version_id=assessment.version_id).prefetch_related(
-            "options"
-        )
+        for q in Question.objects.filter(
+            domain__version_id=assessment.version_id, pk__in=ids
+        ).prefetch_related("options")
     }
-    cleaned = [_clean(assessment, item, questions) for item in items]
-    saved = []
+    rows = [
+        Answer(
+            assessment=assessment,
+            respondent=respondent,
+            question=question,
+            option=option,
+            dont_know=dont_know,
+            note=note,
+        )
+        for question, option, dont_know, note in (
+            _clean(assessment, item, questions) for item in items
+        )
+    ]
     with transaction.atomic():
-        # Re-read the status inside the transaction so a save cannot slip in after a submit.
-        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        # Lock the assessment row, then re-read its status, so no save slips in after a submit.
+        locked = Assessment.objects.select_for_update().only("status").get(pk=assessment.pk)
         if not locked.is_draft:
             raise AssessmentError(NOT_A_DRAFT)
-        for question, option, dont_know, note in cleaned:
-            answer, _ = Answer.objects.update_or_create(
-                assessment=locked,
-                respondent=respondent,
-                question=question,
-                defaults={"option": option, "dont_know": dont_know, "note": note},
-            )
-            saved.append(answer)
-    return saved
+        # One INSERT ... ON CONFLICT DO UPDATE: a true upsert on SQLite and PostgreSQL alike.
+        Answer.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["assessment", "respondent", "question"],
+            update_fields=["option", "dont_know", "note", "updated_at"],
+        )
+    return len(rows)
 
 
 def answers_mapping(answers) -> dict[str, dict[str, scoring.AnswerValue]]:

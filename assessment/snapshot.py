@@ -21,7 +21,7 @@ def build_snapshot(*, version: QuestionnaireVersion, answers, result: scoring.Re
         "format": SNAPSHOT_FORMAT,
         "questionnaire": {
             "slug": version.questionnaire.slug,
-            "name": version.questionnaire.name,
+            "name": version.name,
             "version": version.number,
         },
         "domains": [

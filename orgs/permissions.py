@@ -10,7 +10,7 @@ import enum
 import logging
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from orgs.models import ConsultantAssignment, Membership, Organization
@@ -50,17 +50,7 @@ def roles_in(user, org: Organization) -> frozenset[Role]:
     """Every role the user holds in the org (a person can be a member and staff, say)."""
     if not user.is_authenticated:
         return frozenset()
-    roles: set[Role] = set()
-    if user.is_staff:
-        roles.add(Role.STAFF)
-    membership_role = (
-        Membership.objects.filter(user=user, org=org).values_list("role", flat=True).first()
-    )
-    if membership_role:
-        roles.add(Role(membership_role))
-    if ConsultantAssignment.objects.filter(consultant=user, org=org).exists():
-        roles.add(Role.CONSULTANT)
-    return frozenset(roles)
+    return _org_with_roles(user, org.public_id)[1]
 
 
 def can(roles: frozenset[Role], perm: Perm) -> bool:
@@ -111,9 +101,29 @@ class OrgAccess:
         return ""
 
 
+def _org_with_roles(user, public_id) -> tuple[Organization | None, frozenset[Role]]:
+    """The org and the user's roles in it, in one query."""
+    membership = Membership.objects.filter(org=OuterRef("pk"), user=user).values("role")[:1]
+    assigned = ConsultantAssignment.objects.filter(org=OuterRef("pk"), consultant=user)
+    org = (
+        Organization.objects.filter(public_id=public_id)
+        .annotate(member_role=Subquery(membership), is_assigned=Exists(assigned))
+        .first()
+    )
+    if org is None:
+        return None, frozenset()
+    roles: set[Role] = set()
+    if user.is_staff:
+        roles.add(Role.STAFF)
+    if org.member_role:
+        roles.add(Role(org.member_role))
+    if org.is_assigned:
+        roles.add(Role.CONSULTANT)
+    return org, frozenset(roles)
+
+
 def org_for_user(user, public_id, perm: Perm) -> OrgAccess:
-    org = Organization.objects.filter(public_id=public_id).first()
-    roles = roles_in(user, org) if org is not None else frozenset()
+    org, roles = _org_with_roles(user, public_id)
     if not roles:
         log.warning("access denied (404): user=%s org=%s perm=%s", user.pk, public_id, perm.name)
         raise Http404("No such organization.")

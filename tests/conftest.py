@@ -3,6 +3,14 @@ from pathlib import Path
 import pytest
 
 from assessment.bank import bank_load
+from orgs.models import Membership
+from tests.factories import (
+    AssignmentFactory,
+    ConsultantFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+)
 
 DATA = Path(__file__).parent / "data"
 MINI_BANK = DATA / "mini-bank.yaml"
@@ -18,4 +26,44 @@ def mini_bank_text() -> str:
 def mini_version(db, mini_bank_text):
     """The small published test bank: 2 domains × 3 questions, one gate, 10 actions."""
     version, _ = bank_load(text=mini_bank_text)
+    return version
+
+
+class Personas:
+    """Two orgs, A and B, and everyone who may or may not see them."""
+
+    def __init__(self):
+        self.org_a = OrganizationFactory(name="Acme CS")
+        self.org_b = OrganizationFactory(name="Bravo CS")
+        self.leader_a = MembershipFactory(org=self.org_a, role=Membership.Role.LEADER).user
+        self.member_a = MembershipFactory(org=self.org_a, role=Membership.Role.MEMBER).user
+        self.leader_b = MembershipFactory(org=self.org_b, role=Membership.Role.LEADER).user
+        self.member_b = MembershipFactory(org=self.org_b, role=Membership.Role.MEMBER).user
+        self.consultant_a = ConsultantFactory().user
+        AssignmentFactory(consultant=self.consultant_a, org=self.org_a)
+        self.consultant_other = ConsultantFactory().user
+        self.staff = UserFactory(is_staff=True, is_superuser=True)
+        self.outsider = UserFactory()
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    return Personas()
+
+
+@pytest.fixture
+def client_for(client):
+    """Log the test client in as someone: `client_for(user)` returns the client."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def default_version(db):
+    """The real question bank (cs-maturity v1), published."""
+    version, _ = bank_load(text=DEFAULT_BANK.read_text(encoding="utf-8"))
     return version

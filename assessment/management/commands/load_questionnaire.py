@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from assessment.bank import bank_load
 from assessment.bank_file import BankFileError
@@ -25,6 +26,10 @@ class Command(BaseCommand):
             version, created = bank_load(text=text, publish=not draft)
         except (BankFileError, PublishedVersionError) as exc:
             raise CommandError(f"{path}: {exc} Nothing was loaded.") from exc
+        except DatabaseError as exc:  # a limit the file check does not know about
+            raise CommandError(
+                f"{path}: the database refused it ({exc}). Nothing was loaded."
+            ) from exc
         if created:
             counts = (
                 version.domains.count(),
