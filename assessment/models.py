@@ -345,3 +345,21 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.respondent} on {self.question.key}"
+
+
+class ReportPdf(models.Model):
+    """A rendered PDF report, kept because a submitted result never changes: a repeated download
+    costs a lookup, not a render. The key covers everything the PDF shows besides the snapshot."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="pdfs")
+    key = models.CharField(max_length=64)
+    pdf = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "key"], name="one_pdf_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"PDF of {self.assessment} ({self.key[:8]})"

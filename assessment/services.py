@@ -1,5 +1,7 @@
 """Writes for assessments: start, save answers (autosave and plain form), submit."""
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -7,7 +9,15 @@ from django.utils import timezone
 
 from assessment import scoring
 from assessment.bank import questionnaire_definition
-from assessment.models import NOTE_MAX_LENGTH, Answer, Assessment, Question, Questionnaire
+from assessment.models import (
+    NOTE_MAX_LENGTH,
+    Answer,
+    Assessment,
+    Question,
+    Questionnaire,
+    ReportPdf,
+)
+from assessment.pdf import render_pdf_bounded
 from assessment.snapshot import build_snapshot
 
 DEFAULT_QUESTIONNAIRE = "cs-maturity"
@@ -18,6 +28,9 @@ NOT_A_DRAFT = "This assessment has been submitted; its answers can no longer cha
 UNKNOWN_QUESTION = "That question is not part of this assessment."
 UNKNOWN_OPTION = "That answer is not one of the choices for this question."
 NOTE_TOO_LONG = f"Notes are limited to {NOTE_MAX_LENGTH} characters."
+TARGETS_NEED_SUBMITTED = "Targets are set on a submitted assessment's result."
+TARGET_UNKNOWN_DOMAIN = "There is no domain '{key}' in this assessment."
+TARGET_OUT_OF_RANGE = "A target must be a stage from 1 (Reactive) to 5 (Embedded)."
 DOMAIN_UNANSWERED = "Nobody has answered any question in {domains} yet."
 
 
@@ -161,3 +174,55 @@ def assessment_submit(*, assessment: Assessment, by) -> Assessment:
             ]
         )
     return locked
+
+
+def assessment_targets_set(*, assessment: Assessment, targets: dict[str, str]) -> dict[str, int]:
+    """Store per-domain targets (stage numbers) for a submitted assessment. The snapshot is not
+    touched: targets steer the roadmap, they do not change the result."""
+    if assessment.is_draft:
+        raise AssessmentError(TARGETS_NEED_SUBMITTED)
+    keys = {d["key"] for d in assessment.snapshot["domains"]}
+    cleaned: dict[str, int] = {}
+    for key, raw in targets.items():
+        if key not in keys:
+            raise AssessmentError(TARGET_UNKNOWN_DOMAIN.format(key=key[:60]))
+        try:
+            value = int(raw)
+        except (TypeError, ValueError) as exc:
+            raise AssessmentError(TARGET_OUT_OF_RANGE) from exc
+        if not 1 <= value <= 5:
+            raise AssessmentError(TARGET_OUT_OF_RANGE)
+        cleaned[key] = value
+    merged = {**assessment.targets, **cleaned}
+    Assessment.objects.filter(pk=assessment.pk).update(targets=merged)
+    assessment.targets = merged
+    return merged
+
+
+PDF_LAYOUT_VERSION = 1  # bump when the report template changes what a PDF shows
+
+
+def report_pdf_key(*, assessment: Assessment, tags: frozenset[str]) -> str:
+    """Everything a PDF shows besides the frozen snapshot: targets, the org's name and profile
+    tags, the layout version. Same key, same bytes."""
+    material = {
+        "assessment": str(assessment.public_id),
+        "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else "",
+        "targets": dict(sorted(assessment.targets.items())),
+        "org": assessment.org.name,
+        "tags": sorted(tags),
+        "layout": PDF_LAYOUT_VERSION,
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+
+def report_pdf_get_or_render(*, assessment: Assessment, key: str, render_html) -> bytes:
+    """The cached PDF for this key, or render `render_html()` once and keep it."""
+    cached = ReportPdf.objects.filter(assessment=assessment, key=key).values_list("pdf", flat=True)
+    for pdf in cached:
+        return bytes(pdf)
+    pdf = render_pdf_bounded(render_html())
+    ReportPdf.objects.bulk_create(
+        [ReportPdf(assessment=assessment, key=key, pdf=pdf)], ignore_conflicts=True
+    )
+    return pdf

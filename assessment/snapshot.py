@@ -23,6 +23,12 @@ def build_snapshot(*, version: QuestionnaireVersion, answers, result: scoring.Re
             "slug": version.questionnaire.slug,
             "name": version.name,
             "version": version.number,
+            "thresholds": {
+                "proactive": version.proactive_min,
+                "predictive": version.predictive_min,
+                "strategic": version.strategic_min,
+                "embedded": version.embedded_min,
+            },
         },
         "domains": [
             {

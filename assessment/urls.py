@@ -14,4 +14,6 @@ urlpatterns = [
     path(prefix + "review/", views.review, name="assessment_review"),
     path(prefix + "submit/", views.submit, name="assessment_submit"),
     path(prefix + "result/", views.result, name="assessment_result"),
+    path(prefix + "targets/", views.targets_update, name="assessment_targets"),
+    path(prefix + "report.pdf", views.report_pdf, name="assessment_pdf"),
 ]

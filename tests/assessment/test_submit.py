@@ -29,7 +29,12 @@ def test_submit_scores_and_freezes_a_snapshot(personas, client_for, draft):
     assert draft.status == Assessment.Status.SUBMITTED and draft.submitted_by == personas.leader_a
     assert draft.stage == 3 and draft.score_stage == 3 and draft.overall_score == 50.0
     snapshot = draft.snapshot
-    assert snapshot["questionnaire"] == {"slug": "mini", "name": "Mini bank", "version": 1}
+    assert snapshot["questionnaire"] == {
+        "slug": "mini",
+        "name": "Mini bank",
+        "version": 1,
+        "thresholds": {"proactive": 20, "predictive": 40, "strategic": 60, "embedded": 80},
+    }
     assert len(snapshot["answers"]) == 12 and len(snapshot["respondents"]) == 2
     assert snapshot["domains"][0]["questions"][0]["options"][4] == "alpha 1: embedded practice."
     assert snapshot["result"]["stage"] == 3
@@ -93,7 +98,7 @@ def test_result_page_shows_both_scales_and_domain_scores(personas, client_for, d
     assessment_submit(assessment=draft, by=personas.leader_a)
     body = client_for(personas.member_a).get(result_url(draft)).content.decode()
     assert "Predictive" in body and "Run" in body and "50.0" in body
-    assert "<title>Result · Acme CS · Stagewise</title>" in body
+    assert "<title>Report · Acme CS · Stagewise</title>" in body
 
 
 def test_result_page_explains_a_capped_stage(personas, client_for, draft):
@@ -101,7 +106,7 @@ def test_result_page_explains_a_capped_stage(personas, client_for, draft):
     answer(draft, personas.leader_a, "alpha-q1", 1)  # the gate of Predictive
     assessment_submit(assessment=draft, by=personas.leader_a)
     body = client_for(personas.leader_a).get(result_url(draft)).content.decode()
-    assert "What holds you back" in body
+    assert "caps the organization at Proactive" in body
     assert "How does your team handle alpha practice 1?" in body
 
 

@@ -1,0 +1,106 @@
+"""Chart geometry for server-side SVG (radar and line charts). Pure: numbers in, coordinates out;
+templates draw them, so every label passes through the template engine's escaping."""
+
+import math
+from dataclasses import dataclass
+
+# Wide viewBox: long domain names sit left and right of the chart and must not be clipped.
+RADAR_WIDTH = 680
+RADAR_HEIGHT = 460
+RADAR_RADIUS = 150
+LABEL_CHARS = 18
+RING_VALUES = (20, 40, 60, 80, 100)
+
+
+@dataclass(frozen=True)
+class RadarAxis:
+    label: str
+    lines: tuple[str, ...]  # the label wrapped to fit beside the chart
+    x: float  # end of the spoke
+    y: float
+    label_x: float
+    label_y: float
+    anchor: str  # text-anchor: start, middle or end
+
+
+@dataclass(frozen=True)
+class SeriesStyle:
+    """Presentation attributes, not CSS classes: WeasyPrint's SVG renderer and browsers both
+    honour them. Dashes tell series apart without relying on colour."""
+
+    stroke: str
+    fill: str = "none"
+    dash: str = ""
+
+
+CURRENT = SeriesStyle(stroke="#0b5ed7", fill="rgba(11,94,215,0.18)")
+TARGET = SeriesStyle(stroke="#495057", dash="6 4")
+
+
+@dataclass(frozen=True)
+class RadarSeries:
+    name: str
+    style: SeriesStyle
+    points: str  # "x,y x,y ..." for <polygon points>
+    dots: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class Radar:
+    width: int
+    height: int
+    cx: float
+    cy: float
+    axes: tuple[RadarAxis, ...]
+    rings: tuple[tuple[int, str], ...]  # (value, polygon points)
+    series: tuple[RadarSeries, ...]
+
+
+CX, CY = RADAR_WIDTH / 2, RADAR_HEIGHT / 2
+
+
+def _point(radius: float, index: int, count: int) -> tuple[float, float]:
+    angle = -math.pi / 2 + 2 * math.pi * index / count  # first axis points straight up
+    return round(CX + radius * math.cos(angle), 1), round(CY + radius * math.sin(angle), 1)
+
+
+def _polygon(values: list[float], count: int) -> tuple[str, tuple]:
+    dots = tuple(
+        _point(RADAR_RADIUS * max(0.0, min(100.0, v)) / 100, i, count) for i, v in enumerate(values)
+    )
+    return " ".join(f"{x},{y}" for x, y in dots), dots
+
+
+def wrap(label: str, width: int = LABEL_CHARS) -> tuple[str, ...]:
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return tuple(lines) or ("",)
+
+
+def radar(labels: list[str], series: list[tuple[str, SeriesStyle, list[float | None]]]) -> Radar:
+    """`series` is (name, style, one value 0-100 per label; None counts as 0)."""
+    count = len(labels)
+    axes = []
+    for index, label in enumerate(labels):
+        x, y = _point(RADAR_RADIUS, index, count)
+        lx, ly = _point(RADAR_RADIUS + 16, index, count)
+        lines = wrap(label)
+        dx, dy = lx - CX, ly - CY
+        anchor = "middle" if abs(dx) < 10 else ("start" if dx > 0 else "end")
+        # Labels above the centre grow upwards, those below grow downwards.
+        top = (
+            ly - 13 * (len(lines) - 1)
+            if dy < -10
+            else (ly + 10 if dy > 10 else ly - 6 * (len(lines) - 1) + 4)
+        )
+        axes.append(RadarAxis(label, lines, x, y, lx, round(top, 1), anchor))
+    rings = tuple((value, _polygon([value] * count, count)[0]) for value in RING_VALUES)
+    drawn = []
+    for name, style, values in series:
+        points, dots = _polygon([v or 0.0 for v in values], count)
+        drawn.append(RadarSeries(name, style, points, dots))
+    return Radar(RADAR_WIDTH, RADAR_HEIGHT, CX, CY, tuple(axes), rings, tuple(drawn))
