@@ -1,36 +1,36 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from orgs import views
+from orgs.views import accounts, org, portfolio
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("accounts/signup/", views.signup, name="signup"),
+    path("", portfolio.home, name="home"),
+    path("accounts/signup/", accounts.signup, name="signup"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("invitations/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
-    path("orgs/new/", views.org_new, name="org_new"),
-    path("o/<uuid:org_id>/", views.org_home, name="org_home"),
-    path("o/<uuid:org_id>/profile/", views.org_profile, name="org_profile"),
-    path("o/<uuid:org_id>/invitations/", views.invitation_new, name="invitation_new"),
+    path("invitations/<str:token>/", accounts.invitation_accept_view, name="invitation_accept"),
+    path("orgs/new/", org.org_new, name="org_new"),
+    path("o/<uuid:org_id>/", org.org_home, name="org_home"),
+    path("o/<uuid:org_id>/profile/", org.org_profile, name="org_profile"),
+    path("o/<uuid:org_id>/invitations/", org.invitation_new, name="invitation_new"),
     path(
         "o/<uuid:org_id>/invitations/<uuid:invitation_id>/revoke/",
-        views.invitation_revoke_view,
+        org.invitation_revoke_view,
         name="invitation_revoke",
     ),
     path(
         "o/<uuid:org_id>/members/<int:membership_id>/remove/",
-        views.member_remove,
+        org.member_remove,
         name="member_remove",
     ),
-    path("o/<uuid:org_id>/consultants/", views.consultant_grant_view, name="consultant_grant"),
+    path("o/<uuid:org_id>/consultants/", org.consultant_grant_view, name="consultant_grant"),
     path(
         "o/<uuid:org_id>/consultants/<int:assignment_id>/revoke/",
-        views.consultant_revoke_view,
+        org.consultant_revoke_view,
         name="consultant_revoke",
     ),
 ]

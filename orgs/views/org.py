@@ -1,105 +1,16 @@
-"""Account and organization pages. Each view: read input, call a service, render."""
+"""An organization's pages: home, profile, people and consultant access."""
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.selectors import open_draft, respondent_progress, submitted_assessments
 from orgs import services
-from orgs.forms import ConsultantGrantForm, InvitationForm, OrganizationForm, SignupForm
+from orgs.forms import ConsultantGrantForm, InvitationForm, OrganizationForm
 from orgs.models import Consultant
-from orgs.permissions import Perm, org_for_user, orgs_visible_to
-from orgs.selectors import org_rows, with_latest_assessment
-
-PAGE_SIZE = 25
-
-
-def home(request):
-    if not request.user.is_authenticated:
-        return render(request, "home_anonymous.html")
-    orgs = orgs_visible_to(request.user)
-    is_consultant = Consultant.objects.filter(user=request.user).exists()
-    if not is_consultant and not request.user.is_staff:
-        first_two = list(orgs[:2])
-        if len(first_two) == 1:
-            return redirect("org_home", org_id=first_two[0].public_id)
-    query = request.GET.get("q", "").strip()[:100]
-    if query:
-        orgs = orgs.filter(name__icontains=query)
-    orgs = with_latest_assessment(orgs.order_by("name", "id"))
-    page = Paginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "home.html",
-        {
-            "page": page,
-            "rows": org_rows(page.object_list),
-            "query": query,
-            "is_consultant": is_consultant,
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def signup(request):
-    if request.user.is_authenticated:
-        return redirect("home")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        user, org = services.account_signup(
-            email=data["email"],
-            name=data["name"],
-            password=data["password"],
-            is_consultant=data["kind"] == "consultant",
-            org_name=data.get("org_name", ""),
-            company=data.get("company", ""),
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome to Stagewise. Your account is ready.")
-        if org is not None:
-            return redirect("org_home", org_id=org.public_id)
-        return redirect("home")
-    return render(request, "registration/signup.html", {"form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def invitation_accept_view(request, token):
-    try:
-        invitation = services.invitation_from_token(token)
-    except services.OrgError as exc:
-        return render(request, "orgs/invitation_invalid.html", {"error": str(exc)}, status=410)
-    if not request.user.is_authenticated:
-        form = SignupForm(request.POST or None, invited_email=invitation.email)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            user, _ = services.account_signup(
-                email=invitation.email,
-                name=data["name"],
-                password=data["password"],
-                is_consultant=False,
-            )
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return _accept(request, invitation)
-        return render(
-            request, "orgs/invitation_accept.html", {"invitation": invitation, "form": form}
-        )
-    if request.method == "POST":
-        return _accept(request, invitation)
-    return render(request, "orgs/invitation_accept.html", {"invitation": invitation})
-
-
-def _accept(request, invitation):
-    try:
-        services.invitation_accept(invitation=invitation, user=request.user)
-    except services.OrgError as exc:
-        return render(request, "orgs/invitation_invalid.html", {"error": str(exc)}, status=409)
-    messages.success(request, f"You joined {invitation.org.name}.")
-    return redirect("org_home", org_id=invitation.org.public_id)
+from orgs.permissions import Perm, org_for_user
 
 
 @login_required
@@ -117,6 +28,7 @@ def org_new(request):
 
 
 @login_required
+@require_GET
 def org_home(request, org_id):
     access = org_for_user(request.user, org_id, Perm.VIEW)
     org = access.org
