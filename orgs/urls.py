@@ -5,6 +5,10 @@ from orgs.views import accounts, org, portfolio
 
 urlpatterns = [
     path("", portfolio.home, name="home"),
+    path("portfolio.csv", portfolio.portfolio_csv, name="portfolio_csv"),
+    path("compare/", portfolio.compare, name="compare"),
+    path("compare.csv", portfolio.compare_csv, name="compare_csv"),
+    path("compare.pdf", portfolio.compare_pdf, name="compare_pdf"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path(
         "accounts/login/",

@@ -1,36 +1,121 @@
 """The portfolio: a consultant's (or staff member's) home, comparison and exports."""
 
-from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+import csv
+from urllib.parse import urlencode
 
-from orgs.models import Consultant
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET
+
+from assessment.compare import comparison_build
+from assessment.exports import comparison_csv_rows
+from assessment.pdf import PdfRenderError, render_pdf_bounded
+from orgs.models import Consultant, Organization
 from orgs.permissions import orgs_visible_to
-from orgs.selectors import org_rows, with_latest_assessment
+from orgs.portfolio import (
+    CSV_HEADER,
+    SORTS,
+    CompareError,
+    PortfolioFilters,
+    compare_pairs,
+    portfolio_csv_row,
+    portfolio_queryset,
+)
 
 PAGE_SIZE = 25
 
 
+@require_GET
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "home_anonymous.html")
-    orgs = orgs_visible_to(request.user)
     is_consultant = Consultant.objects.filter(user=request.user).exists()
     if not is_consultant and not request.user.is_staff:
-        first_two = list(orgs[:2])
+        first_two = list(orgs_visible_to(request.user)[:2])
         if len(first_two) == 1:
             return redirect("org_home", org_id=first_two[0].public_id)
-    query = request.GET.get("q", "").strip()[:100]
-    if query:
-        orgs = orgs.filter(name__icontains=query)
-    orgs = with_latest_assessment(orgs.order_by("name", "id"))
-    page = Paginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = PortfolioFilters.from_params(request.GET)
+    page = Paginator(portfolio_queryset(request.user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(
         request,
         "home.html",
         {
             "page": page,
-            "rows": org_rows(page.object_list),
-            "query": query,
+            "filters": filters,
             "is_consultant": is_consultant,
+            "sorts": list(SORTS),
+            "arr_bands": Organization.ArrBand.choices,
+            "query_string": params.urlencode(),
+            "filtered": bool(filters.query or filters.stage or filters.arr_band),
         },
     )
+
+
+@require_GET
+def portfolio_csv(request):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    filters = PortfolioFilters.from_params(request.GET)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="stagewise-portfolio.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    for org in portfolio_queryset(request.user, filters).iterator(chunk_size=500):
+        writer.writerow(portfolio_csv_row(org))
+    return response
+
+
+def _comparison(request):
+    """The comparison the request asks for, or None (with a message saying why)."""
+    try:
+        pairs = compare_pairs(request.user, request.GET.getlist("org"))
+    except CompareError as exc:
+        messages.error(request, str(exc))
+        return None
+    return comparison_build(pairs)
+
+
+@login_required
+@require_GET
+def compare(request):
+    comparison = _comparison(request)
+    if comparison is None:
+        return redirect("home")
+    query = urlencode([("org", column.org.public_id) for column in comparison.columns])
+    return render(request, "orgs/compare.html", {"comparison": comparison, "query": query})
+
+
+@login_required
+@require_GET
+def compare_csv(request):
+    comparison = _comparison(request)
+    if comparison is None:
+        return redirect("home")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="stagewise-comparison.csv"'
+    csv.writer(response).writerows(comparison_csv_rows(comparison))
+    return response
+
+
+@login_required
+@require_GET
+def compare_pdf(request):
+    comparison = _comparison(request)
+    if comparison is None:
+        return redirect("home")
+    html = render_to_string("orgs/compare_pdf.html", {"comparison": comparison})
+    try:
+        pdf = render_pdf_bounded(html)
+    except PdfRenderError as exc:
+        return render(request, "orgs/compare_pdf_error.html", {"error": str(exc)}, status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="stagewise-comparison.pdf"'
+    return response
