@@ -52,22 +52,27 @@ def results(draw) -> Result:
 
 @st.composite
 def catalogs(draw, domain_keys) -> list[ActionDef]:
+    # One draw per domain (a list of (stage, weeks, tags) triples) keeps generation cheap.
+    action = st.tuples(
+        st.integers(2, 5),
+        st.integers(1, 30),
+        st.lists(st.sampled_from(TAGS), max_size=2, unique=True),
+    )
     actions = []
     for key in domain_keys:
-        for stage in range(2, 6):
-            for n in range(draw(st.integers(0, 3))):
-                actions.append(
-                    ActionDef(
-                        key=f"{key}-{stage}-{n}",
-                        domain_key=key,
-                        stage=stage,
-                        title=f"Act {key} {stage} {n}",
-                        why="why",
-                        effort="some weeks",
-                        effort_weeks=draw(st.integers(1, 30)),
-                        tags=tuple(draw(st.lists(st.sampled_from(TAGS), max_size=2, unique=True))),
-                    )
+        for n, (stage, weeks, tags) in enumerate(draw(st.lists(action, max_size=8))):
+            actions.append(
+                ActionDef(
+                    key=f"{key}-{n}",
+                    domain_key=key,
+                    stage=stage,
+                    title=f"Act {key} {n}",
+                    why="why",
+                    effort=f"{weeks} weeks",
+                    effort_weeks=weeks,
+                    tags=tuple(tags),
                 )
+            )
     return actions
 
 

@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from assessment.roadmap import HORIZONS, build_roadmap
 from tests.roadmap.strategies import QUESTION_DOMAINS, roadmap_inputs
 
-FAST = settings(max_examples=150, deadline=None)
+FAST = settings(max_examples=60, deadline=None)
 
 
 def build(inputs):
