@@ -1,5 +1,6 @@
-"""Chart geometry for server-side SVG (radar and line charts). Pure: numbers in, coordinates out;
-templates draw them, so every label passes through the template engine's escaping."""
+"""Radar chart geometry for server-side SVG (the history line chart is in history_chart.py).
+Pure: numbers in, coordinates out; templates draw them, so every label passes through the
+template engine's escaping."""
 
 import math
 from dataclasses import dataclass

@@ -3,6 +3,8 @@ catalog (immutable once published), the targets and the org profile."""
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from assessment import charts, roadmap
 from assessment.models import Assessment
 from assessment.scoring import Result, Thresholds, phase_of
@@ -138,10 +140,11 @@ def org_tags(org) -> frozenset[str]:
 
 
 def previous_submitted(assessment: Assessment) -> Assessment | None:
+    """The org's submitted assessment just before this one (ties on the time go by id)."""
+    at = assessment.submitted_at
     return (
-        assessment.org.assessments.filter(
-            status=Assessment.Status.SUBMITTED, submitted_at__lt=assessment.submitted_at
-        )
+        assessment.org.assessments.filter(status=Assessment.Status.SUBMITTED)
+        .filter(Q(submitted_at__lt=at) | Q(submitted_at=at, id__lt=assessment.pk))
         .order_by("-submitted_at", "-id")
         .first()
     )

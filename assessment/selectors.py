@@ -162,7 +162,9 @@ def open_draft(org) -> Assessment | None:
 
 
 def submitted_assessments(org):
-    return org.assessments.filter(status=Assessment.Status.SUBMITTED).order_by("-submitted_at")
+    return org.assessments.filter(status=Assessment.Status.SUBMITTED).order_by(
+        "-submitted_at", "-id"
+    )
 
 
 def answered_count(*, assessment: Assessment, respondent) -> int:

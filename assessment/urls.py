@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessment.views import questionnaire, report
+from assessment.views import benchmark, history, questionnaire, report
 
 prefix = "o/<uuid:org_id>/a/<uuid:assessment_id>/"
 
@@ -10,6 +10,8 @@ urlpatterns = [
         questionnaire.assessment_start_view,
         name="assessment_start",
     ),
+    path("o/<uuid:org_id>/history/", history.org_history, name="org_history"),
+    path("o/<uuid:org_id>/benchmark/", benchmark.org_benchmark_view, name="org_benchmark"),
     path(prefix, questionnaire.assessment_resume, name="assessment_resume"),
     path(prefix + "d/<slug:domain_key>/", questionnaire.domain_page_view, name="assessment_domain"),
     path(prefix + "autosave/", questionnaire.autosave, name="assessment_autosave"),

@@ -1,0 +1,196 @@
+"""Benchmark of an org's latest result against its peers: other orgs in the same ARR band, each
+on its latest submitted assessment of the same questionnaire version.
+
+Only aggregates ever leave this module (percentile position, peer median, number of peers), and
+only when at least MIN_PEERS peers exist, so no peer can be named or singled out. The
+percentile and median rules are pure functions (plain lists in, dataclasses out); the selector
+at the bottom fetches what they need in a constant number of queries.
+"""
+
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.db.models import F, OuterRef, Subquery
+
+from assessment.models import Assessment
+from orgs.models import Organization
+
+MIN_PEERS = 5
+
+NO_ASSESSMENT = "Submit a first assessment to see how {org} compares with its peers."
+NO_ARR_BAND = (
+    "Peers are organizations in the same ARR band, and {org} has no ARR band set, "
+    "so there is no peer group to compare with."
+)
+TOO_FEW_PEERS = (
+    "{count} in the {band} ARR band {verb} a submitted assessment on this questionnaire "
+    "version; the benchmark appears from {minimum}, so that no single peer can be singled out. "
+    "Peers are never named."
+)
+DEFINITION = (
+    "Percentile position: the percentage of peers whose domain score is below yours, "
+    "plus half of those with exactly your score. 50 is the middle of the peer group; "
+    "100 means every peer scores lower."
+)
+
+
+# --- pure rules -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DomainBenchmark:
+    key: str
+    name: str
+    score: float | None
+    percentile: float | None  # None when the org or too few peers have a score here
+    peer_median: float | None
+
+    @property
+    def versus_median(self) -> str:
+        if self.score is None or self.peer_median is None:
+            return ""
+        if self.score == self.peer_median:
+            return "at"
+        return "above" if self.score > self.peer_median else "below"
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    peers: int
+    domains: tuple[DomainBenchmark, ...]  # empty unless shown
+
+    @property
+    def shown(self) -> bool:
+        return self.peers >= MIN_PEERS
+
+
+def percentile_position(score: float, peer_scores: Sequence[float]) -> float:
+    """Percentage of peer scores strictly below `score`, plus half of those equal to it."""
+    if not peer_scores:
+        raise ValueError("percentile_position needs at least one peer score")
+    below = sum(1 for s in peer_scores if s < score)
+    equal = sum(1 for s in peer_scores if s == score)
+    return round(100 * (below + equal / 2) / len(peer_scores), 1)
+
+
+def benchmark_compute(
+    own: Sequence[tuple[str, str, float | None]],
+    peers: Sequence[Mapping[str, float | None]],
+    *,
+    min_peers: int = MIN_PEERS,
+) -> Benchmark:
+    """`own` is (domain key, name, score) in display order; `peers` holds one mapping of
+    domain key -> score per peer. With fewer than `min_peers` peers nothing but the count comes
+    back; a domain that fewer than `min_peers` peers have a score for gets no figures."""
+    if len(peers) < min_peers:
+        return Benchmark(peers=len(peers), domains=())
+    rows = []
+    for key, name, score in own:
+        scores = [p[key] for p in peers if p.get(key) is not None]
+        enough = len(scores) >= min_peers
+        rows.append(
+            DomainBenchmark(
+                key=key,
+                name=name,
+                score=score,
+                percentile=percentile_position(score, scores)
+                if enough and score is not None
+                else None,
+                peer_median=round(statistics.median(scores), 1) if enough else None,
+            )
+        )
+    return Benchmark(peers=len(peers), domains=tuple(rows))
+
+
+# --- selector ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BenchmarkRow:
+    domain: DomainBenchmark
+    stage: int | None  # the org's own stage in the domain, from its snapshot
+
+
+@dataclass(frozen=True)
+class OrgBenchmark:
+    """What the benchmark page shows for one org: the figures, or why they are hidden."""
+
+    org: object
+    assessment: Assessment | None  # the org's latest submitted assessment
+    benchmark: Benchmark | None  # None without an assessment or an ARR band
+    hidden_reason: str
+    rows: tuple[BenchmarkRow, ...] = ()  # empty unless shown
+
+    @property
+    def shown(self) -> bool:
+        return self.benchmark is not None and self.benchmark.shown
+
+    @property
+    def missing_arr_band(self) -> bool:
+        return self.assessment is not None and not self.org.arr_band
+
+
+def _scores(domains: list | None) -> dict[str, float | None]:
+    return {d["key"]: d["score"] for d in domains or ()}
+
+
+def _too_few(count: int, band: str) -> str:
+    what = (
+        "No other organization"
+        if count == 0
+        else ("Only 1 other organization" if count == 1 else f"Only {count} other organizations")
+    )
+    return TOO_FEW_PEERS.format(
+        count=what, band=band, verb="has" if count <= 1 else "have", minimum=MIN_PEERS
+    )
+
+
+def peer_domain_scores(*, org, version_id: int) -> list[dict[str, float | None]]:
+    """Domain scores of each peer's latest submitted assessment on `version_id`: one query,
+    reading only the result's domains from each snapshot. Never includes `org` itself."""
+    latest = (
+        Assessment.objects.filter(
+            org=OuterRef("pk"), status=Assessment.Status.SUBMITTED, version_id=version_id
+        )
+        .order_by("-submitted_at", "-id")
+        .values("pk")[:1]
+    )
+    peer_latest = (
+        Organization.objects.filter(arr_band=org.arr_band)
+        .exclude(pk=org.pk)
+        .annotate(latest=Subquery(latest))
+        .filter(latest__isnull=False)
+        .values("latest")
+    )
+    rows = Assessment.objects.filter(pk__in=peer_latest).values_list(
+        "snapshot__result__domains", flat=True
+    )
+    return [_scores(domains) for domains in rows]
+
+
+def org_benchmark(*, org) -> OrgBenchmark:
+    """The benchmark of `org` (two queries at most, however many peers there are)."""
+    assessment = (
+        org.assessments.filter(status=Assessment.Status.SUBMITTED)
+        .select_related("version")
+        .defer("snapshot", "targets")
+        .annotate(result_domains=F("snapshot__result__domains"))
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+    if assessment is None:
+        return OrgBenchmark(org, None, None, NO_ASSESSMENT.format(org=org.name))
+    if not org.arr_band:
+        return OrgBenchmark(org, assessment, None, NO_ARR_BAND.format(org=org.name))
+    domains = assessment.result_domains or []
+    benchmark = benchmark_compute(
+        [(d["key"], d["name"], d["score"]) for d in domains],
+        peer_domain_scores(org=org, version_id=assessment.version_id),
+    )
+    if not benchmark.shown:
+        reason = _too_few(benchmark.peers, org.get_arr_band_display())
+        return OrgBenchmark(org, assessment, benchmark, reason)
+    stages = {d["key"]: d["stage"] for d in domains}
+    rows = tuple(BenchmarkRow(d, stages.get(d.key)) for d in benchmark.domains)
+    return OrgBenchmark(org, assessment, benchmark, "", rows)

@@ -1,0 +1,236 @@
+"""The peer benchmark (GET /o/<org>/benchmark/): who counts as a peer, what is shown or hidden,
+that no peer is ever named, access, and a query count that does not grow with the peers."""
+
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from assessment.bank import bank_load
+from assessment.benchmark import DEFINITION, org_benchmark, peer_domain_scores
+from assessment.models import Assessment
+from orgs.models import Membership, Organization
+from tests.factories import MembershipFactory, OrganizationFactory
+from tests.history.helpers import submit
+
+BAND = Organization.ArrBand.FROM_5M_TO_20M  # the personas' orgs are in this band
+PEER_MARK = "Zanzibarquux"  # in every peer's org name, slug and people: must never show
+
+
+def benchmark_url(org) -> str:
+    return reverse("org_benchmark", args=[org.public_id])
+
+
+def text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def table_rows(html: str) -> list[str]:
+    match = re.search(r'<table class="[^"]*benchmark-table[^"]*">(.*?)</table>', html, re.S)
+    assert match, "no benchmark table"
+    return [text(row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", match.group(1), re.S)][1:]
+
+
+@pytest.fixture
+def make_peers(mini_version):
+    """make_peers(levels, band=BAND, version=mini_version): one peer org per entry of `levels`,
+    each with a leader and one submitted assessment at that level (or {domain: level})."""
+    made = []
+
+    def make(levels, *, band=BAND, version=None, days_ago=1):
+        orgs = []
+        for level in levels:
+            n = len(made)
+            org = OrganizationFactory(
+                name=f"{PEER_MARK} Peer {n}", slug=f"{PEER_MARK.lower()}-{n}", arr_band=band
+            )
+            leader = MembershipFactory(
+                org=org,
+                role=Membership.Role.LEADER,
+                user__email=f"{PEER_MARK.lower()}{n}@peer.example",
+                user__first_name=f"{PEER_MARK}Person{n}",
+            ).user
+            submit(org, version or mini_version, leader, level, days_ago=days_ago)
+            made.append(org)
+            orgs.append(org)
+        return orgs
+
+    return make
+
+
+@pytest.fixture
+def own(personas, mini_version):
+    """Org A's latest result: Alpha 50 (Predictive), Beta 25 (Proactive)."""
+    return submit(personas.org_a, mini_version, personas.leader_a, {"alpha": 3, "beta": 2})
+
+
+def get(client_for, user, org) -> str:
+    response = client_for(user).get(benchmark_url(org))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_five_peers_show_percentile_median_and_count(own, make_peers, personas, client_for):
+    # Alpha: peers at 0, 25, 50, 75, 100 → org A (50) at 50th, median 50.
+    # Beta: peers at 0, 25, 50, 75, 100 → org A (25) at 30th ((1 + 0.5) / 5), median 50.
+    make_peers([1, 2, 3, 4, 5])
+    html = get(client_for, personas.leader_a, personas.org_a)
+    assert "<title>Peer benchmark · Acme CS · Stagewise</title>" in html
+    assert "Domain scores against 5 peers" in html
+    assert table_rows(html) == [
+        "Alpha Domain 50.0 Predictive 50.0 50 of 100 at the median",
+        "Beta Domain 25.0 Proactive 50.0 30 of 100 below the median",
+    ]
+    assert DEFINITION in html
+    assert '<th scope="col">Percentile position</th>' in html
+    assert "<caption" in html
+
+
+def test_the_page_never_names_or_links_a_peer(own, make_peers, personas, client_for):
+    peers = make_peers([1, 2, 3, 4, 5, 2])
+    # The leader, and a consultant following the org, see the same aggregates only.
+    for viewer in (personas.leader_a, personas.consultant_a):
+        html = get(client_for, viewer, personas.org_a)
+        assert "against 6 peers" in html
+        assert PEER_MARK.lower() not in html.lower()
+        for org in peers:
+            assert str(org.public_id) not in html and org.name not in html
+        links = re.findall(r'href="([^"]+)"', html)
+        assert all(str(personas.org_a.public_id) in link or "/o/" not in link for link in links)
+
+
+def test_four_peers_hide_the_benchmark_and_say_why(own, make_peers, personas, client_for):
+    make_peers([1, 2, 3, 4])
+    html = get(client_for, personas.leader_a, personas.org_a)
+    assert "benchmark-table" not in html and "Peer median" not in html
+    message = text(re.search(r'class="empty-state benchmark-hidden">(.*?)</p>', html, re.S)[1])
+    assert message.startswith(
+        "Only 4 other organizations in the $5M–$20M ARR band have a submitted assessment on this "
+        "questionnaire version; the benchmark appears from 5"
+    )
+    assert "Peers are never named." in message
+    assert PEER_MARK.lower() not in html.lower()
+
+
+def test_one_peer_is_counted_in_the_singular(own, make_peers, personas, client_for):
+    make_peers([3])
+    html = get(client_for, personas.leader_a, personas.org_a)
+    assert "Only 1 other organization in the $5M–$20M ARR band has a submitted" in text(html)
+
+
+def test_peers_must_share_the_arr_band_and_the_version(
+    own, make_peers, personas, client_for, mini_bank_text
+):
+    other_version, _ = bank_load(text=mini_bank_text.replace("\nversion: 1\n", "\nversion: 2\n"))
+    assert other_version.number == 2
+    make_peers([2, 3, 4, 5])
+    make_peers([1, 1, 1], band=Organization.ArrBand.OVER_100M)
+    make_peers([1, 1], band="")
+    make_peers([1, 1], version=other_version)
+    html = get(client_for, personas.leader_a, personas.org_a)
+    assert "Only 4 other organizations" in text(html)
+    assert len(peer_domain_scores(org=personas.org_a, version_id=own.version_id)) == 4
+
+
+def test_only_each_peers_latest_assessment_counts(own, make_peers, personas, client_for):
+    peers = make_peers([1, 1, 1, 1, 1], days_ago=10)
+    # One peer improves to Embedded later: its older Reactive result no longer counts.
+    leader = peers[0].memberships.get().user
+    submit(peers[0], own.version, leader, 5, days_ago=2)
+    # A peer's open draft never counts.
+    Assessment.objects.create(org=peers[1], version=own.version, started_by=leader)
+    scores = peer_domain_scores(org=personas.org_a, version_id=own.version_id)
+    assert sorted(s["alpha"] for s in scores) == [0.0, 0.0, 0.0, 0.0, 100.0]
+    html = get(client_for, personas.leader_a, personas.org_a)
+    assert "against 5 peers" in html
+    # Alpha 50: four peers below, one above → 80.
+    assert table_rows(html)[0] == "Alpha Domain 50.0 Predictive 0.0 80 of 100 above the median"
+
+
+def test_the_orgs_own_assessments_never_count_as_peers(personas, make_peers, client_for, own):
+    # Org A's older results, and org B (same band) without any result, are no peers.
+    submit(personas.org_a, own.version, personas.leader_a, 1, days_ago=50)
+    submit(personas.org_a, own.version, personas.leader_a, 5, days_ago=40)
+    make_peers([1, 2, 3, 4])
+    assert len(peer_domain_scores(org=personas.org_a, version_id=own.version_id)) == 4
+    assert "Only 4 other organizations" in text(get(client_for, personas.leader_a, personas.org_a))
+
+
+def test_the_orgs_latest_assessment_is_the_one_benchmarked(personas, make_peers, own):
+    submit(personas.org_a, own.version, personas.leader_a, 5, days_ago=30)  # older
+    make_peers([1, 2, 3, 4, 5])
+    result = org_benchmark(org=personas.org_a)
+    assert result.assessment == own
+    assert [row.domain.score for row in result.rows] == [50.0, 25.0]
+
+
+def test_without_an_arr_band_the_leader_is_sent_to_the_profile(
+    own, make_peers, personas, client_for
+):
+    Organization.objects.filter(pk=personas.org_a.pk).update(arr_band="")
+    make_peers([1, 2, 3, 4, 5], band="")
+    html = get(client_for, personas.leader_a, personas.org_a)
+    assert "Acme CS has no ARR band set" in text(html)
+    assert f'<a href="{reverse("org_profile", args=[personas.org_a.public_id])}">' in html
+    assert "benchmark-table" not in html
+
+
+def test_without_an_arr_band_a_member_is_told_who_can_set_it(own, personas, client_for):
+    Organization.objects.filter(pk=personas.org_a.pk).update(arr_band="")
+    html = get(client_for, personas.member_a, personas.org_a)
+    assert "has no ARR band set" in html
+    assert "A leader of Acme CS can set it in the profile." in html
+    assert reverse("org_profile", args=[personas.org_a.public_id]) not in html
+
+
+def test_without_a_submitted_assessment_there_is_nothing_to_compare(personas, client_for):
+    html = get(client_for, personas.leader_a, personas.org_a)
+    assert "Submit a first assessment to see how Acme CS compares with its peers." in html
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("leader_a", 200),
+        ("member_a", 200),
+        ("consultant_a", 200),
+        ("staff", 200),
+        ("leader_b", 404),
+        ("consultant_other", 404),
+        ("outsider", 404),
+    ],
+)
+def test_who_may_see_the_benchmark(personas, client_for, who, status):
+    response = client_for(getattr(personas, who)).get(benchmark_url(personas.org_a))
+    assert response.status_code == status
+
+
+# Session, user, the org with the roles, the org's latest result, all peers' scores.
+BENCHMARK_PAGE_QUERIES = 5
+
+
+def test_query_count_does_not_grow_with_the_number_of_peers(
+    own, make_peers, personas, client_for, django_assert_max_num_queries
+):
+    client = client_for(personas.leader_a)
+    make_peers([1, 2, 3, 4, 5, 3])
+    with django_assert_max_num_queries(BENCHMARK_PAGE_QUERIES) as with_6:
+        assert "against 6 peers" in client.get(benchmark_url(personas.org_a)).content.decode()
+    make_peers([1 + i % 5 for i in range(24)])
+    with django_assert_max_num_queries(BENCHMARK_PAGE_QUERIES) as with_30:
+        assert "against 30 peers" in client.get(benchmark_url(personas.org_a)).content.decode()
+    assert len(with_6) == len(with_30)
+
+
+def test_the_org_home_links_to_history_and_benchmark_once_a_result_exists(
+    personas, client_for, mini_version
+):
+    history = reverse("org_history", args=[personas.org_a.public_id])
+    benchmark = benchmark_url(personas.org_a)
+    html = client_for(personas.leader_a).get(reverse("org_home", args=[personas.org_a.public_id]))
+    assert history not in html.content.decode() and benchmark not in html.content.decode()
+    submit(personas.org_a, mini_version, personas.leader_a, 3)
+    html = client_for(personas.leader_a).get(reverse("org_home", args=[personas.org_a.public_id]))
+    assert f'<a href="{history}">History and trend</a>' in html.content.decode()
+    assert f'<a href="{benchmark}">Peer benchmark</a>' in html.content.decode()
