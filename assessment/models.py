@@ -306,6 +306,12 @@ class Assessment(models.Model):
                 fields=["org"], condition=Q(status="draft"), name="one_open_draft_per_org"
             ),
         ]
+        indexes = [
+            # The portfolio asks "latest submitted assessment per org" for every org it lists.
+            models.Index(
+                fields=["org", "status", "-submitted_at", "-id"], name="assessment_latest_by_org"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.org} assessment {self.created_at:%Y-%m-%d}"

@@ -1,16 +1,25 @@
 """Demo data for `make run`: an admin, a consultant with three client orgs at different stages,
-their people, submitted assessments over time and one open draft."""
+their people, submitted assessments over time and one open draft. `demo_build_portfolio` adds a
+large generated portfolio for the same consultant, to try the portfolio at scale."""
 
+import json
 import random
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.contrib.auth.hashers import make_password
+from django.db import reset_queries, transaction
+from django.db.models import F, JSONField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from assessment import scoring
+from assessment.bank import questionnaire_definition
 from assessment.models import Answer, Assessment, Question
 from assessment.services import assessment_start, assessment_submit, current_published_version
+from assessment.snapshot import build_snapshot
 from orgs.models import Consultant, ConsultantAssignment, Membership, Organization
 
 DEMO_PASSWORD = "stagewise-demo"  # noqa: S105 - printed on purpose; demo accounts only
@@ -163,8 +172,287 @@ def demo_build(*, seed: int = 7) -> bool:
     return True
 
 
+# --- a generated portfolio at scale -------------------------------------------------------------
+
+SCALE_SLUG = "scale-{n:05d}"
+SCALE_DOMAIN = "{slug}.demo.stagewise.test"
+SCALE_PREFIXES = (
+    "Apex", "Beacon", "Cedar", "Delta", "Ember", "Fjord", "Granite", "Harbor", "Iris", "Juniper",
+    "Kestrel", "Lumen", "Maple", "Nimbus", "Onyx", "Pioneer", "Quartz", "Redwood", "Sierra",
+    "Tidal", "Umber", "Vertex", "Willow", "Xenon", "Zephyr",
+)  # fmt: skip
+SCALE_NOUNS = (
+    "Analytics", "Cloud", "Health", "Logistics", "Payments", "Robotics", "Security", "Learning",
+    "Commerce", "Energy", "Media", "Labs", "Networks", "Insights", "Finance", "Mobility", "Data",
+    "Systems", "Software", "Works",
+)  # fmt: skip
+SCALE_INDUSTRIES = (
+    "B2B SaaS", "Healthcare software", "Fintech", "Supply chain", "Martech", "HR tech",
+    "Cybersecurity", "EdTech",
+)  # fmt: skip
+# ARR bands weighted like a typical consultancy book; "" is a client with no profile yet.
+SCALE_ARR_WEIGHTS = {"under-5m": 35, "5m-20m": 30, "20m-100m": 20, "over-100m": 10, "": 5}
+SCALE_DRAFT_SHARE = 0.15
+SCALE_PROFILES = 12
+PROFILE_PEOPLE = ("leader", "member")
+
+
+@dataclass(frozen=True)
+class AnswerProfile:
+    """One generated set of answers, scored once with the real rules and reused by many
+    assessments. Its snapshot names the respondents "leader" and "member"."""
+
+    snapshot: dict
+    result: scoring.Result
+    people: tuple[str, ...]
+    template: str  # the snapshot as JSON, see _snapshot_template
+
+
+@dataclass(frozen=True)
+class PortfolioBuilt:
+    orgs: int
+    assessments: int
+    drafts: int
+
+
+def _profile_answers(questions, mean_level: float, rng: random.Random, weak: str, person: str):
+    answers = []
+    for index, question in enumerate(questions):
+        bias = 0.4 - 0.8 * index / max(len(questions) - 1, 1)
+        level = min(5, max(1, round(mean_level + bias + rng.uniform(-0.9, 0.9))))
+        if question.domain.key == weak:
+            level = 1
+        dont_know = rng.random() < 0.03
+        option = None if dont_know else question.options_by_level[level]
+        answers.append(
+            SimpleNamespace(
+                respondent=SimpleNamespace(
+                    pk=person, email=f"{person}@example.invalid", get_full_name=lambda: ""
+                ),
+                respondent_id=person,
+                question=question,
+                option=option,
+                option_id=option.pk if option else None,
+                dont_know=dont_know,
+                note="Documented in our CS handbook." if rng.random() < 0.1 else "",
+            )
+        )
+    return answers
+
+
+def answer_profiles(version, questions, rng: random.Random) -> list[AnswerProfile]:
+    """A handful of answer sets from Reactive to Embedded, some with one weak domain (a capped
+    stage), scored and snapshotted exactly as `assessment_submit` would; ordered by maturity."""
+    definition = questionnaire_definition(version=version)
+    domain_keys = [d.key for d in definition.domains]
+    profiles = []
+    for index in range(SCALE_PROFILES):
+        mean_level = 1.2 + 3.6 * index / (SCALE_PROFILES - 1)
+        weak = rng.choice(domain_keys) if index % 4 == 3 else ""
+        people = PROFILE_PEOPLE if index % 3 else PROFILE_PEOPLE[:1]
+        answers = [
+            answer
+            for person in people
+            for answer in _profile_answers(questions, mean_level, rng, weak, person)
+        ]
+        # The order assessment_submit stores them in: by question, then respondent.
+        order = {question.pk: index for index, question in enumerate(questions)}
+        answers.sort(key=lambda a: (order[a.question.pk], people.index(a.respondent_id)))
+        mapping = {
+            person: {
+                a.question.key: scoring.DONT_KNOW if a.dont_know else a.option.level
+                for a in answers
+                if a.respondent_id == person
+            }
+            for person in people
+        }
+        result = scoring.score(definition, mapping)
+        snapshot = build_snapshot(version=version, answers=answers, result=result)
+        profiles.append(AnswerProfile(snapshot, result, people, _snapshot_template(snapshot)))
+    return sorted(profiles, key=lambda p: (p.result.stage, p.result.overall_score))
+
+
+RESPONDENTS_SLOT = "respondents-of-this-org"
+
+
+def _snapshot_template(snapshot: dict) -> str:
+    """The profile's snapshot as JSON text, with a slot for the respondents. Serializing each
+    stored snapshot from a dict would cost most of the build time, so it is done once here."""
+    return json.dumps({**snapshot, "respondents": RESPONDENTS_SLOT})
+
+
+def _snapshot_json(profile: AnswerProfile, users: dict[str, object]) -> str:
+    """The profile's snapshot with its respondents replaced by the org's own people; the
+    questionnaire, domains and result are the profile's, unchanged. Inside JSON strings a
+    quote is escaped, so the `"respondent": "leader"` pairs replaced here are only the keys."""
+    text = profile.template
+    respondents = []
+    for person in profile.people:
+        user = users[person]
+        respondents.append({"id": str(user.pk), "name": user.first_name, "email": user.email})
+        text = text.replace(f'"respondent": "{person}"', f'"respondent": "{user.pk}"')
+    respondents.sort(key=lambda r: r["name"].lower())
+    return text.replace(json.dumps(RESPONDENTS_SLOT), json.dumps(respondents))
+
+
+def _scale_org(n: int, rng: random.Random, consultant) -> Organization:
+    prefix = SCALE_PREFIXES[n % len(SCALE_PREFIXES)]
+    noun = SCALE_NOUNS[(n // len(SCALE_PREFIXES)) % len(SCALE_NOUNS)]
+    lap = n // (len(SCALE_PREFIXES) * len(SCALE_NOUNS))
+    arr_band = rng.choices(list(SCALE_ARR_WEIGHTS), weights=list(SCALE_ARR_WEIGHTS.values()))[0]
+    return Organization(
+        name=f"{prefix} {noun}" + (f" {lap + 1}" if lap else ""),
+        slug=SCALE_SLUG.format(n=n + 1),
+        arr_band=arr_band,
+        segment=rng.choice(Organization.Segment.values) if arr_band else "",
+        team_size=rng.choice(Organization.TeamSize.values) if arr_band else "",
+        team_age=rng.choice(Organization.TeamAge.values) if arr_band else "",
+        industry=rng.choice(SCALE_INDUSTRIES) if arr_band else "",
+        created_by=consultant,
+    )
+
+
+def _scale_people(orgs: list[Organization], password: str) -> dict[int, dict[str, object]]:
+    """A leader and a member per org (demo password), reusing users left from an earlier run."""
+    User = get_user_model()
+    wanted = {
+        f"{person}@{SCALE_DOMAIN.format(slug=org.slug)}": (org, person)
+        for org in orgs
+        for person in PROFILE_PEOPLE
+    }
+    found = {u.username: u for u in User.objects.filter(username__in=list(wanted))}
+    User.objects.bulk_create(
+        User(
+            username=email,
+            email=email,
+            first_name=f"{org.name} {person.title()}",
+            password=password,
+        )
+        for email, (org, person) in wanted.items()
+        if email not in found
+    )
+    found = {u.username: u for u in User.objects.filter(username__in=list(wanted))}
+    people: dict[int, dict[str, object]] = {}
+    for email, (org, person) in wanted.items():
+        people.setdefault(org.pk, {})[person] = found[email]
+    return people
+
+
+def _scale_chunk(
+    orgs, people, profiles, questions, version, rng_for, assessments: int, now
+) -> tuple[int, int]:
+    """Memberships, assignments, assessments and drafts of one chunk of new orgs."""
+    Membership.objects.bulk_create(
+        Membership(user=people[org.pk][person], org=org, role=person) for org in orgs
+        for person in PROFILE_PEOPLE
+    )  # fmt: skip
+    rows, drafts, draft_answers = [], [], []
+    for org in orgs:
+        rng = rng_for(org.slug)
+        leader = people[org.pk]["leader"]
+        # A random walk through the profiles (ordered by maturity): mostly up, sometimes down.
+        step = rng.randrange(SCALE_PROFILES // 2)
+        days_ago = [rng.randint(3, 60)]
+        while len(days_ago) < assessments:
+            days_ago.append(days_ago[-1] + 91 + rng.randint(-10, 10))
+        for age in reversed(days_ago):
+            when = now - timedelta(days=age)
+            profile = profiles[step]
+            rows.append(
+                Assessment(
+                    org=org,
+                    version=version,
+                    status=Assessment.Status.SUBMITTED,
+                    started_by=leader,
+                    submitted_by=leader,
+                    submitted_at=when,
+                    snapshot=Cast(Value(_snapshot_json(profile, people[org.pk])), JSONField()),
+                    stage=profile.result.stage,
+                    score_stage=profile.result.score_stage,
+                    overall_score=profile.result.overall_score,
+                )
+            )
+            step = min(SCALE_PROFILES - 1, max(0, step + rng.choice((-2, -1, 0, 1, 1, 2))))
+        if rng.random() < SCALE_DRAFT_SHARE:
+            draft = Assessment(org=org, version=version, started_by=leader)
+            drafts.append(draft)
+            share = rng.uniform(0.1, 0.9)
+            level = rng.randint(1, 5)
+            draft_answers += [
+                Answer(
+                    assessment=draft,
+                    respondent=leader,
+                    question=question,
+                    option=question.options_by_level[level],
+                )
+                for question in questions
+                if rng.random() < share
+            ]
+    Assessment.objects.bulk_create(rows, batch_size=200)
+    # created_at is set on insert; back-date it to the submission, as a real history would be.
+    Assessment.objects.filter(pk__in=[a.pk for a in rows]).update(created_at=F("submitted_at"))
+    Assessment.objects.bulk_create(drafts)
+    Answer.objects.bulk_create(draft_answers, batch_size=500)
+    return len(rows), len(drafts)
+
+
+@transaction.atomic
+def demo_build_portfolio(*, orgs: int, assessments: int, seed: int = 7) -> PortfolioBuilt:
+    """Give the demo consultant `orgs` generated client orgs (besides the hand-made ones), each
+    with `assessments` submitted results a quarter apart and, for some, an open draft. Orgs are
+    numbered; those that already exist are left alone, so a second run adds nothing.
+
+    Built for speed: rows go in with bulk_create, and snapshots come from a dozen answer profiles
+    scored once with the real rules, so every stored figure matches its snapshot. Submitted
+    results carry their answers in the snapshot (their record); answer rows are written for
+    the open drafts only, which is all the app reads them for."""
+    version = current_published_version()
+    consultant = _user(CONSULTANT_EMAIL, "Casey Consultant")
+    Consultant.objects.get_or_create(user=consultant, defaults={"company": "Demo Advisory"})
+    existing = set(
+        Organization.objects.filter(
+            assignments__consultant=consultant, slug__startswith="scale-"
+        ).values_list("slug", flat=True)
+    )
+    numbers = [n for n in range(orgs) if SCALE_SLUG.format(n=n + 1) not in existing]
+    if not numbers:
+        return PortfolioBuilt(0, 0, 0)
+    questions = list(
+        Question.objects.filter(domain__version=version)
+        .select_related("domain")
+        .prefetch_related("options")
+        .order_by("domain__position", "position", "id")
+    )
+    for question in questions:
+        question.options_by_level = {o.level: o for o in question.options.all()}
+    profiles = answer_profiles(version, questions, random.Random(seed))  # noqa: S311 - demo
+
+    def rng_for(slug: str) -> random.Random:
+        return random.Random(f"{seed}-{slug}")  # noqa: S311 - reproducible demo data
+
+    password = make_password(DEMO_PASSWORD)  # hashed once, shared: demo accounts only
+    now = timezone.now()
+    totals = [0, 0, 0]
+    for start in range(0, len(numbers), 250):
+        chunk = Organization.objects.bulk_create(
+            _scale_org(n, rng_for(SCALE_SLUG.format(n=n + 1) + "/profile"), consultant)
+            for n in numbers[start : start + 250]
+        )
+        ConsultantAssignment.objects.bulk_create(
+            ConsultantAssignment(consultant=consultant, org=org, granted_by=consultant)
+            for org in chunk
+        )
+        people = _scale_people(chunk, password)
+        made, drafts = _scale_chunk(
+            chunk, people, profiles, questions, version, rng_for, assessments, now
+        )
+        totals = [totals[0] + len(chunk), totals[1] + made, totals[2] + drafts]
+        reset_queries()  # with DEBUG on, the query log would hold every snapshot as SQL text
+    return PortfolioBuilt(*totals)
+
+
 def demo_logins() -> list[tuple[str, str]]:
-    rows = [("Staff admin", ADMIN_EMAIL), ("Consultant (3 clients)", CONSULTANT_EMAIL)]
+    rows = [("Staff admin", ADMIN_EMAIL), ("Consultant (client portfolio)", CONSULTANT_EMAIL)]
     for demo in DEMO_ORGS:
         rows.append((f"Leader of {demo.name}", f"leader@{demo.slug}.demo.stagewise.test"))
         rows.append((f"Member of {demo.name}", f"member1@{demo.slug}.demo.stagewise.test"))

@@ -16,6 +16,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from assessment.compare import MAX_ORGS, MIN_ORGS
@@ -31,7 +32,7 @@ SORTS = {
     "score": "latest_score",
     "date": "latest_at",
     "change": "trend",
-    "draft": "draft_answered",
+    "draft": "draft_progress",
 }
 DEFAULT_SORT = "name"
 
@@ -99,13 +100,19 @@ def portfolio_queryset(user, filters: PortfolioFilters) -> QuerySet[Organization
         draft_total=Subquery(draft_total[:1]),
     )
     orgs = orgs.annotate(
+        # An open draft with no answer yet sorts as 0, apart from orgs with no draft at all.
+        draft_progress=Case(
+            When(draft_id__isnull=False, then=Coalesce("draft_answered", Value(0))),
+            default=Value(None),
+            output_field=IntegerField(),
+        ),
         trend=Case(
             When(previous_stage__isnull=True, then=Value(None)),
             When(latest_stage__gt=F("previous_stage"), then=Value(1)),
             When(latest_stage__lt=F("previous_stage"), then=Value(-1)),
             default=Value(0),
             output_field=IntegerField(),
-        )
+        ),
     )
     if filters.query:
         orgs = orgs.filter(name__icontains=filters.query)

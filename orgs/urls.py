@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from assessment.views import exports as assessment_exports
 from orgs.views import accounts, org, portfolio
 
 urlpatterns = [
@@ -36,5 +37,15 @@ urlpatterns = [
         "o/<uuid:org_id>/consultants/<int:assignment_id>/revoke/",
         org.consultant_revoke_view,
         name="consultant_revoke",
+    ),
+    path(
+        "o/<uuid:org_id>/a/<uuid:assessment_id>/export.json",
+        assessment_exports.export_json,
+        name="assessment_export_json",
+    ),
+    path(
+        "o/<uuid:org_id>/a/<uuid:assessment_id>/export.csv",
+        assessment_exports.export_csv,
+        name="assessment_export_csv",
     ),
 ]
