@@ -72,13 +72,21 @@ def _polygon(values: list[float], count: int) -> tuple[str, tuple]:
     return " ".join(f"{x},{y}" for x, y in dots), dots
 
 
-def wrap(label: str, width: int = LABEL_CHARS) -> tuple[str, ...]:
-    lines: list[str] = []
+def wrap(label: str, width: int = LABEL_CHARS, most: int = 4) -> tuple[str, ...]:
+    """Wrap a label into at most `most` lines of `width` characters; longer words are cut and
+    an overlong label ends in an ellipsis (the tables beside the chart show it in full)."""
+    words = []
     for word in label.split():
+        words += [word[i : i + width] for i in range(0, len(word), width)]
+    lines: list[str] = []
+    for word in words:
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word
         else:
             lines.append(word)
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
     return tuple(lines) or ("",)
 
 

@@ -70,6 +70,8 @@ def render_pdf_bounded(html: str, timeout: float = RENDER_TIMEOUT_SECONDS) -> by
     try:
         return future.result(timeout=timeout)
     except concurrent.futures.TimeoutError as exc:
+        # Drops the render if it is still queued; one already running finishes in the background.
+        future.cancel()
         log.error("PDF render took longer than %s s", timeout)
         raise PdfRenderError("The PDF took too long to make.") from exc
     except Exception as exc:

@@ -179,11 +179,12 @@ def report_build(*, assessment: Assessment, with_appendix: bool = True) -> Repor
     snapshot = assessment.snapshot
     result = snapshot_result(snapshot)
     thresholds = _thresholds(snapshot)
-    question_domains = {q["key"]: d["key"] for d in snapshot["domains"] for q in d["questions"]}
+    questions = [(d["key"], q) for d in snapshot["domains"] for q in d["questions"]]
     plan = roadmap.build_roadmap(
         result,
         catalog(assessment),
-        question_domains=question_domains,
+        question_domains={q["key"]: domain for domain, q in questions},
+        gate_levels={q["key"]: q["gate"]["min_level"] for _, q in questions if q["gate"]},
         targets=assessment.targets,
         tags=org_tags(assessment.org),
     )

@@ -4,7 +4,8 @@ Rules (docs/roadmap.md explains them for CS leaders):
 - each domain aims one stage above where it is, unless a target says otherwise; a domain at or
   above its target gets no action;
 - candidates are the catalog's actions for a domain's *next* stage only: never an action two
-  stages ahead of its domain;
+  stages ahead of its domain; when a failed gate question (a missing foundation) caps the org,
+  the actions that establish that foundation's stage in its domain are candidates too;
 - priority: domains that cap the org's stage (directly, or through a failed gate question) first,
   the most binding cap first; then the lowest domain scores; within that, actions whose profile
   tags suit the org, then the quicker ones; catalog order breaks the last ties;
@@ -132,9 +133,43 @@ def _binding_caps(result: Result, question_domains: Mapping[str, str]) -> dict[s
     return caps
 
 
-def _reason(plan: DomainPlan, cap: int | None, matched: Sequence[str]) -> str:
+@dataclass(frozen=True)
+class _Foundation:
+    stage: int  # the stage whose practice the failed gate question asks for
+    level: int
+    cap: int
+
+
+def _missing_foundations(
+    result: Result, question_domains: Mapping[str, str], gate_levels: Mapping[str, int]
+) -> dict[str, _Foundation]:
+    """Domain key → the lowest foundation a failed gate question in it asks for."""
+    found: dict[str, _Foundation] = {}
+    for reason in result.cap_reasons:
+        domain = question_domains.get(reason.key)
+        level = gate_levels.get(reason.key)
+        if reason.kind != "gate" or domain is None or level is None:
+            continue
+        foundation = _Foundation(stage=max(2, level), level=level, cap=reason.caps_at)
+        if domain not in found or foundation.stage < found[domain].stage:
+            found[domain] = foundation
+    return found
+
+
+def _reason(
+    plan: DomainPlan,
+    cap: int | None,
+    matched: Sequence[str],
+    foundation: _Foundation | None = None,
+) -> str:
     stage = STAGE_NAMES[plan.stage]
-    if cap is not None:
+    if foundation is not None:
+        text = (
+            f"A foundation question in {plan.name} is answered below level {foundation.level} "
+            f"and caps you at {STAGE_NAMES[foundation.cap]} ({phase_of(foundation.cap)}); "
+            "this puts that foundation in place."
+        )
+    elif cap is not None:
         text = (
             f"{plan.name} is {stage} and caps you at {STAGE_NAMES[cap]} ({phase_of(cap)}); "
             f"this lays a {STAGE_NAMES[plan.stage + 1]} foundation."
@@ -152,32 +187,40 @@ def build_roadmap(
     actions: Sequence[ActionDef],
     *,
     question_domains: Mapping[str, str],
+    gate_levels: Mapping[str, int] | None = None,
     targets: Mapping[str, int] | None = None,
     tags: frozenset[str] = frozenset(),
 ) -> Roadmap:
-    """Deterministic: the same result, catalog, targets and tags give the same roadmap."""
+    """Deterministic: the same result, catalog, targets and tags give the same roadmap.
+    `question_domains` maps question keys to domain keys; `gate_levels` maps gate question keys
+    to the level their gate needs."""
     plans = domain_plans(result, targets)
     by_key = {plan.key: plan for plan in plans}
     caps = _binding_caps(result, question_domains)
+    foundations = _missing_foundations(result, question_domains, gate_levels or {})
     ranked = []
     for order, action in enumerate(actions):
         plan = by_key.get(action.domain_key)
-        if plan is None or plan.stage >= plan.target or action.stage != plan.stage + 1:
+        if plan is None or plan.stage >= plan.target:
+            continue
+        foundation = foundations.get(plan.key)
+        if foundation is not None and action.stage != foundation.stage:
+            foundation = None
+        if action.stage != plan.stage + 1 and (foundation is None or action.stage > plan.stage):
             continue
         matched = tuple(t for t in action.tags if t in tags)
-        cap = caps.get(plan.key)
+        cap = foundation.cap if foundation else caps.get(plan.key)
         score = -1.0 if plan.score is None else plan.score
         key = (cap or 99, score, -len(matched), action.effort_weeks, order)
-        ranked.append((key, action, plan, cap, matched))
+        ranked.append((key, action, plan, cap, matched, foundation))
     ranked.sort(key=lambda row: row[0])
 
     slots: dict[int, list[RoadmapItem]] = {days: [] for days, _, _ in HORIZONS}
-    for _, action, plan, cap, matched in ranked:
+    for _, action, plan, cap, matched, foundation in ranked:
+        reason = _reason(plan, cap, matched, foundation)
         for days, most, longest in HORIZONS:
             if len(slots[days]) < most and action.effort_weeks <= longest:
-                slots[days].append(
-                    RoadmapItem(action, plan.name, _reason(plan, cap, matched), horizon=days)
-                )
+                slots[days].append(RoadmapItem(action, plan.name, reason, horizon=days))
                 break
     return Roadmap(
         domains=plans,

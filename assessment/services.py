@@ -193,8 +193,12 @@ def assessment_targets_set(*, assessment: Assessment, targets: dict[str, str]) -
         if not 1 <= value <= 5:
             raise AssessmentError(TARGET_OUT_OF_RANGE)
         cleaned[key] = value
-    merged = {**assessment.targets, **cleaned}
-    Assessment.objects.filter(pk=assessment.pk).update(targets=merged)
+    with transaction.atomic():
+        # Merge into the stored targets under a row lock, so two people saving different
+        # domains at once both keep their change.
+        stored = Assessment.objects.select_for_update().only("targets").get(pk=assessment.pk)
+        merged = {**stored.targets, **cleaned}
+        Assessment.objects.filter(pk=assessment.pk).update(targets=merged)
     assessment.targets = merged
     return merged
 

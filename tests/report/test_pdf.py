@@ -140,7 +140,7 @@ def test_pdf_shows_org_name_and_both_stage_scales(pages):
 def test_pdf_lists_every_roadmap_item(pages, rendered):
     text = squash(" ".join(pages))
     items = rendered.roadmap_items
-    assert len(items) == 2
+    assert len(items) >= 2
     for item in items:
         assert squash(item.action.title) in text
         assert squash(item.reason) in text

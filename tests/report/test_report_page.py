@@ -202,8 +202,10 @@ def test_roadmap_lists_each_horizon_with_its_items_titles_and_reasons(report_pag
         for item in horizon.items:
             assert f"<strong>{escape(item.action.title)}</strong>" in block
             assert f'<p class="item-reason">{escape(item.reason)}</p>' in block
-    # The fixture's plan: the capping Alpha gets a quick action, Beta a long one, 180 days none.
-    assert [len(h.items) for h in roadmap.horizons] == [1, 1, 0]
+    # The fixture's plan: Alpha's failed gate brings its two Proactive foundation actions (a
+    # quick one now, a 6-week one within 90 days) before its next-stage action; Beta's long
+    # action also waits for 90 days; nothing is left for 180 days.
+    assert [len(h.items) for h in roadmap.horizons] == [2, 2, 0]
     assert "Nothing planned for this horizon." in blocks[2]
 
 
@@ -292,3 +294,8 @@ def test_report_page_query_count_is_bounded(
     with django_assert_max_num_queries(REPORT_PAGE_QUERIES):
         response = client.get(url("assessment_result", assessment))
     assert response.status_code == 200
+
+
+def test_change_sentence_has_no_stray_space_before_the_comma(report_page):
+    summary = squash(section(report_page, "summary-heading"))
+    assert "to Proactive, overall score" in summary

@@ -88,3 +88,4 @@ def roadmap_inputs(draw):
 
 
 QUESTION_DOMAINS = {f"d{n}-q": f"d{n}" for n in range(8)}
+GATE_LEVELS = {f"d{n}-q": 2 + n % 3 for n in range(8)}

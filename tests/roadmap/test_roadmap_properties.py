@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 
 from assessment.roadmap import HORIZONS, build_roadmap
-from tests.roadmap.strategies import QUESTION_DOMAINS, roadmap_inputs
+from tests.roadmap.strategies import GATE_LEVELS, QUESTION_DOMAINS, roadmap_inputs
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -9,7 +9,12 @@ FAST = settings(max_examples=60, deadline=None)
 def build(inputs):
     result, actions, targets, tags = inputs
     return build_roadmap(
-        result, actions, question_domains=QUESTION_DOMAINS, targets=targets, tags=tags
+        result,
+        actions,
+        question_domains=QUESTION_DOMAINS,
+        gate_levels=GATE_LEVELS,
+        targets=targets,
+        tags=tags,
     )
 
 
@@ -18,7 +23,7 @@ def build(inputs):
 def test_never_an_action_two_stages_ahead_of_its_domain(inputs):
     stages = {d.key: d.stage for d in inputs[0].domains}
     for item in build(inputs).items:
-        assert item.action.stage == stages[item.action.domain_key] + 1
+        assert item.action.stage <= stages[item.action.domain_key] + 1
 
 
 @FAST
@@ -62,6 +67,8 @@ def test_capping_domains_come_first(inputs):
         and a.stage == plans[a.domain_key].stage + 1
         and plans[a.domain_key].stage < plans[a.domain_key].target
     ]
+    if any(r.kind == "gate" for r in result.cap_reasons):
+        return  # foundation actions of gate domains follow their own rule (see rules tests)
     for item in roadmap.items:
         if item.action.domain_key in capping:
             continue

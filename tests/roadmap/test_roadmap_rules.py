@@ -115,3 +115,26 @@ def test_profile_tags_from_org_profile():
     tags = profile_tags(arr_band="over-100m", segment="smb", team_size="1-5", team_age="under-1y")
     assert tags == {"scale-up", "smb", "small-team", "new-team"}
     assert profile_tags() == frozenset()
+
+
+def test_failed_gate_brings_the_foundation_action_of_its_domain_first():
+    # Seg scores Predictive, but its tiers question (gate: level 2) failed and caps at Proactive.
+    result = result_with(
+        [("seg", 45.0, 3), ("health", 30.0, 2)],
+        caps=[CapReason("gate", "seg-q", "Tiers?", 2, "", "")],
+    )
+    actions = [action("tiers", "seg", 2), action("seg4", "seg", 4), action("h3", "health", 3)]
+    roadmap = build(result, actions, gate_levels={"seg-q": 2})
+    first = roadmap.horizons[0].items[0]
+    assert first.action.key == "tiers"
+    assert first.reason.startswith("A foundation question in Seg is answered below level 2")
+
+
+def test_foundation_action_is_never_ahead_of_its_domain():
+    result = result_with(
+        [("seg", 10.0, 1)], caps=[CapReason("gate", "seg-q", "Q", 2, "", "")], score_stage=3
+    )
+    roadmap = build(
+        result, [action("s3", "seg", 3), action("s2", "seg", 2)], gate_levels={"seg-q": 3}
+    )
+    assert [i.action.key for i in roadmap.items] == ["s2"]
