@@ -8,7 +8,8 @@ def test_long_words_are_cut_to_the_line_width():
 
 
 def test_overlong_label_is_capped_at_four_lines_with_an_ellipsis():
-    lines = wrap("Customer Lifecycle Management, Renewals, Expansion Revenue and Advocacy Programs, Q4")
+    name = "Customer Lifecycle Management, Renewals, Expansion Revenue and Advocacy Programs, Q4"
+    lines = wrap(name)
     assert len(lines) == 4 and lines[-1].endswith("…")
 
 
