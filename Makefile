@@ -46,4 +46,4 @@ format: install
 
 test: install chromium lint
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile

@@ -93,8 +93,10 @@ def answers_save(*, assessment: Assessment, respondent, items: list[AnswerInput]
             domain__version_id=assessment.version_id, pk__in=ids
         ).prefetch_related("options")
     }
-    rows = [
-        Answer(
+    cleaned = [_clean(assessment, item, questions) for item in items]
+
+    def row(question, option, dont_know, note):
+        return Answer(
             assessment=assessment,
             respondent=respondent,
             question=question,
@@ -102,23 +104,37 @@ def answers_save(*, assessment: Assessment, respondent, items: list[AnswerInput]
             dont_know=dont_know,
             note=note,
         )
-        for question, option, dont_know, note in (
-            _clean(assessment, item, questions) for item in items
-        )
-    ]
+
+    # A posted item without a choice never erases a given answer: a stale page or tab posts
+    # blanks for questions it did not show answered. Without a choice, only the note is kept,
+    # and an item with neither choice nor note only clears a note-only row.
+    chosen = [row(*item) for item in cleaned if item[1] is not None or item[2]]
+    notes = [row(*item) for item in cleaned if item[1] is None and not item[2] and item[3]]
+    blanks = [q.pk for q, option, dont_know, note in cleaned if not (option or dont_know or note)]
     with transaction.atomic():
         # Lock the assessment row, then re-read its status, so no save slips in after a submit.
         locked = Assessment.objects.select_for_update().only("status").get(pk=assessment.pk)
         if not locked.is_draft:
             raise AssessmentError(NOT_A_DRAFT)
-        # One INSERT ... ON CONFLICT DO UPDATE: a true upsert on SQLite and PostgreSQL alike.
-        Answer.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["assessment", "respondent", "question"],
-            update_fields=["option", "dont_know", "note", "updated_at"],
-        )
-    return len(rows)
+        if blanks:
+            Answer.objects.filter(
+                assessment=assessment,
+                respondent=respondent,
+                question_id__in=blanks,
+                option__isnull=True,
+                dont_know=False,
+            ).delete()
+        # INSERT ... ON CONFLICT DO UPDATE: a true upsert on SQLite and PostgreSQL alike.
+        unique = ["assessment", "respondent", "question"]
+        for rows, fields in (
+            (chosen, ["option", "dont_know", "note", "updated_at"]),
+            (notes, ["note", "updated_at"]),
+        ):
+            if rows:
+                Answer.objects.bulk_create(
+                    rows, update_conflicts=True, unique_fields=unique, update_fields=fields
+                )
+    return len(chosen) + len(notes)
 
 
 def answers_mapping(answers) -> dict[str, dict[str, scoring.AnswerValue]]:

@@ -14,14 +14,18 @@
   var flushing = false;
   var noteTimers = {};
 
+  // The queue lives in localStorage and is re-read before every change, so several tabs of the
+  // same assessment share it instead of overwriting each other's entries.
   function load() {
     try { return JSON.parse(localStorage.getItem(storageKey) || "{}"); } catch (e) { return {}; }
   }
-  var pending = load();
-  function persist() {
-    try { localStorage.setItem(storageKey, JSON.stringify(pending)); } catch (e) { /* full or blocked */ }
+  function update(change) {
+    var queue = load();
+    change(queue);
+    try { localStorage.setItem(storageKey, JSON.stringify(queue)); } catch (e) { /* full or blocked */ }
+    return queue;
   }
-  function count() { return Object.keys(pending).length; }
+  function count() { return Object.keys(load()).length; }
 
   function fieldset(qid) { return form.querySelector('fieldset[data-question="' + qid + '"]'); }
   function read(qid) {
@@ -60,8 +64,7 @@
   function queue(qid) {
     var item = read(qid);
     item.stamp = Date.now() + Math.random();
-    pending[qid] = item;
-    persist();
+    update(function (q) { q[qid] = item; });
     mark(qid, "Saving…");
     showStatus();
     flush();
@@ -70,6 +73,7 @@
   function flush() {
     if (flushing || !count()) { showStatus(); return Promise.resolve(); }
     flushing = true;
+    var pending = load();
     var qid = Object.keys(pending)[0];
     var item = pending[qid];
     var body = new URLSearchParams({ question: qid, value: item.value, note: item.note });
@@ -79,8 +83,8 @@
     }).then(function (resp) {
       return resp.json().catch(function () { return {}; }).then(function (data) {
         if (resp.ok) {
-          if (pending[qid] && pending[qid].stamp === item.stamp) delete pending[qid];
-          persist();
+          // Remove the entry only if nobody queued a newer value for it meanwhile.
+          update(function (q) { if (q[qid] && q[qid].stamp === item.stamp) delete q[qid]; });
           clearProblem();
           mark(qid, "Saved");
           updateCounts(data.answered);
@@ -92,8 +96,7 @@
         }
         // The server refused this answer for good (bad value, or the assessment was submitted):
         // keeping it would retry forever, so drop it and say why.
-        delete pending[qid];
-        persist();
+        update(function (q) { if (q[qid] && q[qid].stamp === item.stamp) delete q[qid]; });
         mark(qid, "Not saved: " + (data.error || "the server refused this answer."));
         showProblem(data.error || "An answer could not be saved.", false);
         return true;
@@ -110,10 +113,11 @@
 
   // Answers queued earlier (another page, before a login, before going offline) are newer than
   // what the server rendered: show them, then send them.
-  Object.keys(pending).forEach(function (qid) {
+  var queued = load();
+  Object.keys(queued).forEach(function (qid) {
     var fs = fieldset(qid);
     if (!fs) return;
-    var item = pending[qid];
+    var item = queued[qid];
     fs.querySelectorAll("input[type=radio]").forEach(function (r) { r.checked = r.value === item.value; });
     fs.querySelector("textarea").value = item.note;
     mark(qid, "Saving…");

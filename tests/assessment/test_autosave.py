@@ -147,3 +147,25 @@ def test_get_to_mutating_urls_is_not_allowed(personas, client_for, draft):
     assert not Answer.objects.exists()
     draft.refresh_from_db()
     assert draft.is_draft
+
+
+def test_blank_post_from_a_stale_page_keeps_the_given_answer(personas, client_for, draft):
+    answer(draft, personas.member_a, "alpha-q1", 4, note="kept")
+    post(client_for(personas.member_a), draft, "alpha-q1", "", "")
+    stored = Answer.objects.get()
+    assert stored.option.level == 4 and stored.note == "kept"
+
+
+def test_note_without_a_choice_keeps_the_given_choice(personas, client_for, draft):
+    answer(draft, personas.member_a, "alpha-q1", 4)
+    post(client_for(personas.member_a), draft, "alpha-q1", "", "added later")
+    stored = Answer.objects.get()
+    assert stored.option.level == 4 and stored.note == "added later"
+
+
+def test_clearing_the_note_of_a_note_only_answer_removes_the_row(personas, client_for, draft):
+    client = client_for(personas.member_a)
+    post(client, draft, "alpha-q1", "", "a thought")
+    assert Answer.objects.get().note == "a thought"
+    post(client, draft, "alpha-q1", "", "")
+    assert not Answer.objects.exists()

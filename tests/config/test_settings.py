@@ -39,6 +39,8 @@ SETTINGS_ENV = (
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV}
     clean.pop("DJANGO_SETTINGS_MODULE", None)
+    # The browser tests' switch for Playwright's event loop is not part of a production env.
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     clean.update(env, DJANGO_SETTINGS_MODULE="config.settings")
     return subprocess.run(
         [sys.executable, "manage.py", *args],
