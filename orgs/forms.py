@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
 
 from orgs.models import Membership, Organization
 
@@ -91,3 +92,13 @@ class ConsultantGrantForm(forms.Form):
     email = forms.EmailField(
         label="Consultant's email", help_text="They need a consultant account on Stagewise."
     )
+
+
+class EmailLoginForm(AuthenticationForm):
+    """Usernames are email addresses: say so on the login page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email"
+        self.fields["username"].widget.input_type = "email"
+        self.fields["username"].widget.attrs["autocomplete"] = "email"

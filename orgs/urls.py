@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from assessment.views import exports as assessment_exports
+from orgs.forms import EmailLoginForm
 from orgs.views import accounts, org, portfolio
 
 urlpatterns = [
@@ -13,7 +14,9 @@ urlpatterns = [
     path("accounts/signup/", accounts.signup, name="signup"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=EmailLoginForm
+        ),
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -20,7 +20,7 @@ def login(page: Page, email: str, password: str = PASSWORD) -> None:
 
 
 def fill_login_form(page: Page, email: str, password: str = PASSWORD) -> None:
-    page.get_by_label("Username").fill(email)
+    page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
 
