@@ -73,18 +73,20 @@ def gap_rows(snapshot: dict, result: Result) -> tuple[list[GapRow], list[GapRow]
 
 
 @dataclass(frozen=True)
-class AnswerLine:
-    respondent: str
-    level: int | None
-    text: str
-    note: str
+class AppendixChoice:
+    """One answer given to a question, with everyone who gave it."""
+
+    label: str  # "Level 3" or "Don't know"
+    text: str  # the anchor text of that level ("" for don't know)
+    people: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class AppendixQuestion:
     text: str
     gate: dict | None
-    answers: tuple[AnswerLine, ...]
+    choices: tuple[AppendixChoice, ...]
+    notes: tuple[tuple[str, str], ...]  # (respondent, note)
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,7 @@ def previous_submitted(assessment: Assessment) -> Assessment | None:
 
 
 def _appendix(snapshot: dict) -> list[AppendixDomain]:
+    """Every answer, grouped per question by the answer given, each anchor text printed once."""
     names = {r["id"]: r["name"] for r in snapshot["respondents"]}
     by_question: dict[str, list[dict]] = {}
     for answer in snapshot["answers"]:
@@ -159,18 +162,24 @@ def _appendix(snapshot: dict) -> list[AppendixDomain]:
     for domain in snapshot["domains"]:
         questions = []
         for question in domain["questions"]:
-            lines = []
-            for answer in by_question.get(question["key"], []):
-                level = answer["level"]
-                text = (
-                    "Don't know"
-                    if answer["dont_know"]
-                    else (question["options"][level - 1] if level else "No choice made")
+            answers = by_question.get(question["key"], [])
+            groups: dict[int, list[str]] = {}
+            for answer in answers:
+                key = 0 if answer["dont_know"] else (answer["level"] or -1)
+                if key >= 0:
+                    groups.setdefault(key, []).append(names.get(answer["respondent"], "?"))
+            choices = tuple(
+                AppendixChoice(
+                    "Don't know" if key == 0 else f"Level {key}",
+                    "" if key == 0 else question["options"][key - 1],
+                    tuple(people),
                 )
-                lines.append(
-                    AnswerLine(names.get(answer["respondent"], "?"), level, text, answer["note"])
-                )
-            questions.append(AppendixQuestion(question["text"], question["gate"], tuple(lines)))
+                for key, people in sorted(groups.items(), key=lambda kv: (kv[0] == 0, kv[0]))
+            )
+            notes = tuple(
+                (names.get(a["respondent"], "?"), a["note"]) for a in answers if a["note"]
+            )
+            questions.append(AppendixQuestion(question["text"], question["gate"], choices, notes))
         domains.append(AppendixDomain(domain["name"], tuple(questions)))
     return domains
 
