@@ -5,12 +5,13 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 BANK := assessment/content/cs-maturity-v1.yaml
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install chromium run demo test lint format
+.PHONY: install chromium run demo test lint format bench
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run   - install, migrate, load the question bank and demo data, serve on :8000"
 	@echo "make test  - install what the tests need (Chromium included) and run the whole suite"
+	@echo "make bench - report, PDF, portfolio and compare timings with ratios (a throwaway DB)"
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -47,3 +48,11 @@ format: install
 test: install chromium lint
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n 2 --dist loadfile
+
+# Benchmarks print figures (medians and ratios measured in the same run); they assert nothing.
+BENCH_DB := var/bench.sqlite3
+bench: install
+	@mkdir -p var && rm -f $(BENCH_DB)*
+	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/$(BENCH_DB) $(PY) manage.py migrate -v0
+	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/$(BENCH_DB) $(PY) manage.py bench_report
+	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/$(BENCH_DB) $(PY) manage.py bench_portfolio
