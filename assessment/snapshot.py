@@ -2,13 +2,15 @@
 from here, so later edits to the bank, the org or user names never change a past result."""
 
 from assessment import scoring
+from assessment.bank import bank_export
 from assessment.models import QuestionnaireVersion
 
 SNAPSHOT_FORMAT = 1
 
 
 def build_snapshot(*, version: QuestionnaireVersion, answers, result: scoring.Result) -> dict:
-    domains = version.domains.order_by("position", "id").prefetch_related("questions__options")
+    # The bank's own export is the one place that reads a version's content.
+    bank = bank_export(version=version)
     respondents = {}
     for answer in answers:
         person = answer.respondent
@@ -20,34 +22,22 @@ def build_snapshot(*, version: QuestionnaireVersion, answers, result: scoring.Re
     return {
         "format": SNAPSHOT_FORMAT,
         "questionnaire": {
-            "slug": version.questionnaire.slug,
-            "name": version.name,
-            "version": version.number,
-            "thresholds": {
-                "proactive": version.proactive_min,
-                "predictive": version.predictive_min,
-                "strategic": version.strategic_min,
-                "embedded": version.embedded_min,
-            },
+            "slug": bank["slug"],
+            "name": bank["name"],
+            "version": bank["version"],
+            "thresholds": bank["thresholds"],
         },
         "domains": [
             {
-                "key": d.key,
-                "name": d.name,
-                "description": d.description,
+                "key": d["key"],
+                "name": d["name"],
+                "description": d["description"],
                 "questions": [
-                    {
-                        "key": q.key,
-                        "text": q.text,
-                        "gate": {"stage": q.gate_stage, "min_level": q.gate_min_level}
-                        if q.is_gate
-                        else None,
-                        "options": [o.text for o in sorted(q.options.all(), key=lambda o: o.level)],
-                    }
-                    for q in sorted(d.questions.all(), key=lambda q: (q.position, q.id))
+                    {"key": q["key"], "text": q["text"], "gate": q["gate"], "options": q["answers"]}
+                    for q in d["questions"]
                 ],
             }
-            for d in domains
+            for d in bank["domains"]
         ],
         "respondents": sorted(respondents.values(), key=lambda r: r["name"].lower()),
         "answers": [
