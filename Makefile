@@ -46,6 +46,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 test: install chromium lint
+	@mkdir -p var
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n 2 --dist loadfile
 

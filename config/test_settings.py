@@ -16,3 +16,6 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Serve static files from the app folders, as in development: no collectstatic before tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Close connections after every request: live-server threads must not hold one open when the
+# test database is dropped at the end of the run (PostgreSQL refuses to drop a database in use).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
