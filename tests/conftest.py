@@ -67,3 +67,21 @@ def default_version(db):
     """The real question bank (cs-maturity v1), published."""
     version, _ = bank_load(text=DEFAULT_BANK.read_text(encoding="utf-8"))
     return version
+
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections_at_the_end(django_db_setup, django_db_blocker):
+    """PostgreSQL refuses to drop a test database that any session still uses. Connections
+    opened in helper threads (the live server's, the PDF pool's) can outlive their thread
+    until garbage collection, so end them before pytest-django drops the database."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
