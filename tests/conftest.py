@@ -69,7 +69,6 @@ def default_version(db):
     return version
 
 
-
 @pytest.fixture(scope="session", autouse=True)
 def _no_stray_connections_at_the_end(django_db_setup, django_db_blocker):
     """PostgreSQL refuses to drop a test database that any session still uses. Connections
