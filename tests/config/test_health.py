@@ -1,4 +1,4 @@
-def test_healthz_answers_ok_without_login_or_database(client, django_assert_num_queries):
+def test_healthz_answers_ok_without_login_or_database(db, client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/healthz/")
     assert response.status_code == 200
