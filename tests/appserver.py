@@ -160,6 +160,9 @@ class AppServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.process and self.process.stderr:
+            # An unclosed pipe is a ResourceWarning: an error under the suite's filterwarnings.
+            self.process.stderr.close()
 
 
 @dataclass

@@ -1,8 +1,11 @@
 """Questionnaire pages. Each view loads the assessment through the org's permission check,
 calls a service or selector, and renders."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,8 +16,14 @@ from assessment.models import NOTE_MAX_LENGTH
 from assessment.views.access import load_assessment, url_args
 from orgs.permissions import Perm, org_for_user
 
+log = logging.getLogger("stagewise.assessment")
+
 LOGIN_LAPSED = (
     "Your session has ended. Log in again; your unsaved answers are kept in this browser."
+)
+SUBMIT_FAILED = (
+    "The assessment was not submitted: the database did not complete the change. Your answers "
+    "are saved as they were. Please submit again."
 )
 
 
@@ -173,5 +182,11 @@ def submit(request, org_id, assessment_id):
         assessment = services.assessment_submit(assessment=assessment, by=request.user)
     except services.AssessmentError as exc:
         messages.error(request, str(exc))
+        return redirect("assessment_review", **url_args(assessment))
+    except DatabaseError:
+        # Submit is one transaction, rolled back by now: the draft is intact and a retry is safe,
+        # so say so instead of showing a generic server error.
+        log.exception("Submit of assessment %s failed in the database", assessment.public_id)
+        messages.error(request, SUBMIT_FAILED)
         return redirect("assessment_review", **url_args(assessment))
     return redirect("assessment_result", **url_args(assessment))
