@@ -5,18 +5,19 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 BANK := assessment/content/cs-maturity-v1.yaml
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install chromium run demo test lint format bench
+.PHONY: install chromium tools run demo test lint format bench loadtest
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run   - install, migrate, load the question bank and demo data, serve on :8000"
 	@echo "make test  - install what the tests need (Chromium included) and run the whole suite"
-	@echo "make bench - report, PDF, portfolio and compare timings with ratios (a throwaway DB)"
+	@echo "make bench - one table of page timings with ratios to bare-view baselines (throwaway DB)"
+	@echo "make loadtest - gunicorn under load: 60 s concurrent autosave soak and wrk throughput"
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -c config/requirements.lock -e ".[test]"
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -27,6 +28,20 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+# axe-core (accessibility checks injected by the browser tests) comes from the npm registry.
+AXE := tests/browser/axe
+$(AXE)/node_modules/.installed: $(AXE)/package-lock.json
+	npm ci --silent --prefix $(AXE)
+	@touch $@
+
+# wrk drives the throughput half of the load test.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
+
+tools: chromium $(AXE)/node_modules/.installed
 
 demo: install
 	@mkdir -p var
@@ -45,7 +60,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: install chromium lint
+test: install tools lint
 	@mkdir -p var
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n 2 --dist loadfile
@@ -57,3 +72,9 @@ bench: install
 	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/$(BENCH_DB) $(PY) manage.py migrate -v0
 	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/$(BENCH_DB) $(PY) manage.py bench_report
 	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/$(BENCH_DB) $(PY) manage.py bench_portfolio
+
+# 20 respondents autosaving for 60 s against gunicorn (SQLite, then PostgreSQL when reachable),
+# every acknowledged save checked afterwards; then wrk throughput beside the bare view.
+loadtest: install wrk
+	@mkdir -p var
+	$(PY) tests/load/run.py

@@ -9,3 +9,6 @@ urlpatterns = [
     path("", include("orgs.urls")),
     path("", include("assessment.urls")),
 ]
+
+# Oversized or malformed requests: the site's 400 page, or JSON for the autosave endpoint.
+handler400 = "config.errors.bad_request"

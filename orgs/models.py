@@ -131,3 +131,24 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
+
+
+class LoginFailure(models.Model):
+    """One failed login, kept only as long as the throttle window (orgs/login_throttle.py).
+
+    In the database rather than in process memory so that every app server sees the same count.
+    """
+
+    username = models.CharField(max_length=254)
+    ip = models.CharField(max_length=45, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "at"], name="loginfailure_username_at"),
+            models.Index(fields=["ip", "at"], name="loginfailure_ip_at"),
+            models.Index(fields=["at"], name="loginfailure_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.ip or '?'} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -1,8 +1,6 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from assessment.views import exports as assessment_exports
-from orgs.forms import EmailLoginForm
 from orgs.views import accounts, org, portfolio
 
 urlpatterns = [
@@ -12,13 +10,7 @@ urlpatterns = [
     path("compare.csv", portfolio.compare_csv, name="compare_csv"),
     path("compare.pdf", portfolio.compare_pdf, name="compare_pdf"),
     path("accounts/signup/", accounts.signup, name="signup"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=EmailLoginForm
-        ),
-        name="login",
-    ),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("invitations/<str:token>/", accounts.invitation_accept_view, name="invitation_accept"),
     path("orgs/new/", org.org_new, name="org_new"),

@@ -1,12 +1,39 @@
-"""Sign-up and accepting invitations."""
+"""Logging in, signing up and accepting invitations."""
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from orgs import services
-from orgs.forms import SignupForm
+from orgs import login_throttle, services
+from orgs.forms import EmailLoginForm, SignupForm
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, refusing with 429 while the account or address is throttled."""
+
+    authentication_form = EmailLoginForm
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        ip = login_throttle.client_ip(request)
+        block = login_throttle.login_blocked(username, ip)
+        if block is None:
+            setattr(request, login_throttle.CHECKED_FLAG, True)
+            return super().post(request, *args, **kwargs)
+        login_throttle.log_refusal(username, ip, block)
+        # An unbound form: binding it would validate it, and validating checks the password.
+        form = self.get_form_class()(request=request, initial={"username": username[:254]})
+        context = self.get_context_data(form=form, refusal=block.message)
+        response = self.render_to_response(context, status=429)
+        response["Retry-After"] = str(block.seconds)
+        return response
+
+    def form_valid(self, form):
+        login_throttle.login_succeeded(form.get_user().get_username())
+        return super().form_valid(form)
 
 
 @require_http_methods(["GET", "POST"])
