@@ -70,8 +70,7 @@ BENCH_DB := var/bench.sqlite3
 bench: install
 	@mkdir -p var && rm -f $(BENCH_DB)*
 	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/$(BENCH_DB) $(PY) manage.py migrate -v0
-	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/$(BENCH_DB) $(PY) manage.py bench_report
-	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/$(BENCH_DB) $(PY) manage.py bench_portfolio
+	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/$(BENCH_DB) $(PY) manage.py bench
 
 # 20 respondents autosaving for 60 s against gunicorn (SQLite, then PostgreSQL when reachable),
 # every acknowledged save checked afterwards; then wrk throughput beside the bare view.

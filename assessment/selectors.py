@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from assessment.models import Answer, Assessment, Domain, Question
+from assessment.models import Answer, AnswerOption, Assessment, Domain, Question
 from orgs.models import Membership
 
 
@@ -17,6 +17,15 @@ class DomainProgress:
     @property
     def complete(self) -> bool:
         return self.total > 0 and self.answered >= self.total
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One radio button of a question: the option, its element id, whether it is chosen."""
+
+    option: AnswerOption
+    input_id: str
+    checked: bool
 
 
 @dataclass
@@ -32,6 +41,16 @@ class QuestionView:
         if self.answer.dont_know:
             return "dont_know"
         return str(self.answer.option_id or "")
+
+    @property
+    def choices(self) -> list[Choice]:
+        # Worked out here rather than in the template: per option, the template's lookups and
+        # comparisons cost more than the rest of the page.
+        chosen = self.answer.option_id if self.answer is not None else None
+        return [
+            Choice(option, f"q-{self.question.pk}-{option.level}", option.pk == chosen)
+            for option in self.options
+        ]
 
 
 @dataclass
@@ -51,6 +70,50 @@ class DomainPage:
         return round(100 * self.answered / self.total) if self.total else 0
 
 
+@dataclass(frozen=True)
+class BankStructure:
+    """A version's domains, questions and options, in page order."""
+
+    domains: tuple[Domain, ...]
+    questions: tuple[Question, ...]
+    options: dict[int, tuple[AnswerOption, ...]]  # question id -> options by level
+
+
+# A published version can never change (the models refuse it), so every page and autosave can
+# share one read of it instead of three queries each; keyed by publication time as well, so a
+# reused primary key (test databases roll back) never finds another version's structure.
+_STRUCTURES: dict[tuple[int, object], BankStructure] = {}
+_STRUCTURES_KEPT = 16
+
+
+def bank_structure(version) -> BankStructure:
+    """The structure of a questionnaire version: read once per process when it is published,
+    on every call while it is a draft (drafts are still being edited)."""
+    key = (version.pk, version.published_at)
+    kept = version.is_published and version.published_at is not None
+    if kept and key in _STRUCTURES:
+        return _STRUCTURES[key]
+    domains = tuple(Domain.objects.filter(version_id=version.pk).order_by("position", "id"))
+    questions = tuple(
+        Question.objects.filter(domain__version_id=version.pk).order_by(
+            "domain__position", "position", "id"
+        )
+    )
+    options: dict[int, list[AnswerOption]] = {}
+    for option in AnswerOption.objects.filter(question__domain__version_id=version.pk).order_by(
+        "question_id", "level"
+    ):
+        options.setdefault(option.question_id, []).append(option)
+    structure = BankStructure(
+        domains, questions, {pk: tuple(found) for pk, found in options.items()}
+    )
+    if kept:
+        if len(_STRUCTURES) >= _STRUCTURES_KEPT:
+            _STRUCTURES.pop(next(iter(_STRUCTURES)))
+        _STRUCTURES[key] = structure
+    return structure
+
+
 def _is_answered(answer: Answer) -> bool:
     return answer.dont_know or answer.option_id is not None
 
@@ -58,12 +121,8 @@ def _is_answered(answer: Answer) -> bool:
 def domain_page(*, assessment: Assessment, respondent, domain_key: str | None) -> DomainPage | None:
     """The page for one domain, or None when the key is not a domain of this version. Without a
     key: the first domain where the respondent has something left to answer."""
-    domains = list(assessment.version.domains.order_by("position", "id"))
-    questions = list(
-        Question.objects.filter(domain__version_id=assessment.version_id).order_by(
-            "domain__position", "position", "id"
-        )
-    )
+    structure = bank_structure(assessment.version)
+    domains, questions = list(structure.domains), structure.questions
     answers = (
         {
             a.question_id: a
@@ -88,15 +147,11 @@ def domain_page(*, assessment: Assessment, respondent, domain_key: str | None) -
         return None
     index = domains.index(current)
     page_questions = [q for q in questions if q.domain_id == current.pk]
-    options = {}
-    for option in current.questions.model.options.field.model.objects.filter(
-        question__in=page_questions
-    ).order_by("question_id", "level"):
-        options.setdefault(option.question_id, []).append(option)
+    options = structure.options
     return DomainPage(
         domain=current,
         questions=[
-            QuestionView(q, options.get(q.pk, []), answers.get(q.pk)) for q in page_questions
+            QuestionView(q, list(options.get(q.pk, ())), answers.get(q.pk)) for q in page_questions
         ],
         navigator=navigator,
         previous=domains[index - 1] if index > 0 else None,

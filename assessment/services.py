@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assessment import scoring
+from assessment import scoring, selectors
 from assessment.bank import questionnaire_definition
 from assessment.models import (
     NOTE_MAX_LENGTH,
@@ -28,6 +28,7 @@ NOT_A_DRAFT = "This assessment has been submitted; its answers can no longer cha
 UNKNOWN_QUESTION = "That question is not part of this assessment."
 UNKNOWN_OPTION = "That answer is not one of the choices for this question."
 NOTE_TOO_LONG = f"Notes are limited to {NOTE_MAX_LENGTH} characters."
+NOTE_HAS_NUL = "Notes cannot contain null characters."
 TARGETS_NEED_SUBMITTED = "Targets are set on a submitted assessment's result."
 TARGET_UNKNOWN_DOMAIN = "There is no domain '{key}' in this assessment."
 TARGET_OUT_OF_RANGE = "A target must be a stage from 1 (Reactive) to 5 (Embedded)."
@@ -66,18 +67,24 @@ class AnswerInput:
     note: str = ""
 
 
-def _clean(assessment: Assessment, item: AnswerInput, questions: dict[int, Question]):
+def _clean(item: AnswerInput, structure: selectors.BankStructure, questions: dict[int, Question]):
     try:
+        if not str(item.question_id).isdigit():
+            raise ValueError(item.question_id)
         question = questions[int(item.question_id)]
     except (KeyError, TypeError, ValueError) as exc:
         raise AssessmentError(UNKNOWN_QUESTION) from exc
-    note = (item.note or "").replace("\x00", "").strip()
+    # Refused rather than stripped, as Django's forms do: PostgreSQL cannot store a NUL in text,
+    # and a note silently changed on the way in is not the note the person wrote.
+    if "\x00" in (item.note or ""):
+        raise AssessmentError(NOTE_HAS_NUL)
+    note = (item.note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise AssessmentError(NOTE_TOO_LONG)
     value = (item.value or "").strip()
     if value in ("", scoring.DONT_KNOW):
         return question, None, value == scoring.DONT_KNOW, note
-    options = {str(option.pk): option for option in question.options.all()}
+    options = {str(option.pk): option for option in structure.options.get(question.pk, ())}
     if value not in options:
         raise AssessmentError(UNKNOWN_OPTION)
     return question, options[value], False, note
@@ -86,14 +93,9 @@ def _clean(assessment: Assessment, item: AnswerInput, questions: dict[int, Quest
 def answers_save(*, assessment: Assessment, respondent, items: list[AnswerInput]) -> int:
     """Upsert the respondent's answers (last write wins) and return how many were saved.
     All or nothing: one bad item saves none."""
-    ids = {item.question_id for item in items if str(item.question_id).isdigit()}
-    questions = {
-        q.pk: q
-        for q in Question.objects.filter(
-            domain__version_id=assessment.version_id, pk__in=ids
-        ).prefetch_related("options")
-    }
-    cleaned = [_clean(assessment, item, questions) for item in items]
+    structure = selectors.bank_structure(assessment.version)
+    questions = {q.pk: q for q in structure.questions}
+    cleaned = [_clean(item, structure, questions) for item in items]
 
     def row(question, option, dont_know, note):
         return Answer(

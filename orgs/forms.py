@@ -6,6 +6,9 @@ from orgs.models import Membership, Organization
 
 PROFILE_FIELDS = ["name", "arr_band", "segment", "team_size", "team_age", "industry"]
 EMAIL_TAKEN = "An account with this email already exists. Log in instead, or reset your password."
+# An account's email is also its username, which is shorter than an email address may be: a
+# longer one would fail in the database (PostgreSQL) instead of in the form.
+ACCOUNT_EMAIL_MAX_LENGTH = get_user_model()._meta.get_field("username").max_length
 
 
 class SignupForm(forms.Form):
@@ -14,7 +17,7 @@ class SignupForm(forms.Form):
         ("consultant", "I am a consultant working with several CS teams"),
     ]
     name = forms.CharField(label="Your name", max_length=150)
-    email = forms.EmailField(label="Work email")
+    email = forms.EmailField(label="Work email", max_length=ACCOUNT_EMAIL_MAX_LENGTH)
     password = forms.CharField(
         label="Password",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -80,7 +83,7 @@ class OrganizationForm(forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Email address")
+    email = forms.EmailField(label="Email address", max_length=ACCOUNT_EMAIL_MAX_LENGTH)
     role = forms.ChoiceField(
         choices=Membership.Role.choices,
         initial=Membership.Role.MEMBER,

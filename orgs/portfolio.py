@@ -52,7 +52,8 @@ class PortfolioFilters:
         sort = params.get("sort", DEFAULT_SORT)
         arr_band = params.get("arr", "")
         return cls(
-            query=params.get("q", "").strip()[:100],
+            # A NUL cannot reach PostgreSQL in a query; it is never part of a name anyway.
+            query=params.get("q", "").replace("\x00", "").strip()[:100],
             stage=int(stage) if stage in {"1", "2", "3", "4", "5"} else None,
             arr_band=arr_band if arr_band in Organization.ArrBand.values else "",
             sort=sort if sort in SORTS else DEFAULT_SORT,

@@ -107,8 +107,10 @@ def invitation_create(
     link = accept_url(invitation_token(invitation))
     context = {"invitation": invitation, "link": link, "inviter": invited_by, "days": 7}
     inviter_name = invited_by.get_full_name() or invited_by.email
+    # Names may hold line breaks; a subject must not (Django refuses one with a line break).
+    subject = " ".join(f"{inviter_name} invited you to {org.name} on Stagewise".split())
     send_mail(
-        subject=f"{inviter_name} invited you to {org.name} on Stagewise",
+        subject=subject,
         message=render_to_string("orgs/email/invitation.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[email],

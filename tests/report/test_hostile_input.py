@@ -1,10 +1,9 @@
 """Hostile org names and evidence notes reach the report page and the PDF as plain text: no
 markup runs, the PDF renderer fetches nothing (a canary HTTP server on 127.0.0.1 counts every
-request) and embeds no file. Also the renderer's fetcher on its own, and with live markup."""
+request) and embeds no file. Also the renderer's fetcher on its own, and with live markup.
+The payload table and the canary are shared with tests/security (tests/security/hostile.py)."""
 
-import http.server
 import logging
-import threading
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,6 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client
 from django.utils.html import escape
-from pypdf.generic import NameObject
 from weasyprint import HTML
 
 from assessment.bank import bank_load
@@ -29,57 +27,17 @@ from tests.report.conftest import (
     submitted_assessment,
     url,
 )
+from tests.security.hostile import (
+    PAYLOADS,
+    Canary,
+    no_spaces,
+    payload_text,
+    pdf_embedded_files,
+)
 
-# {canary} becomes http://127.0.0.1:<port>/canary/<payload id>.
-PAYLOADS = {
-    "script": "<script>alert(1)</script>",
-    "img-file": "<img src=file:///etc/passwd>",
-    "link-attachment": "<link rel=attachment href=file:///etc/passwd>",
-    "a-canary": '<a href="{canary}">click</a>',
-    "img-canary": '<img src="{canary}">',
-    "link-stylesheet-canary": '<link rel="stylesheet" href="{canary}">',
-    "style-attribute-url": '<p style="background: url({canary})">x</p>',
-    "style-import": "<style>@import url({canary});</style>",
-    "svg-foreignobject": '<svg><foreignObject><img src="{canary}"/></foreignObject></svg>',
-}
-
-
-class Canary:
-    """An HTTP server on 127.0.0.1 (any free port) that records every request it gets."""
-
-    def __init__(self):
-        hits = self.hits = []
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - the http.server API
-                hits.append(self.path)
-                if self.path.startswith("/redirect"):
-                    self.send_response(302)
-                    self.send_header("Location", "/canary/redirected")
-                    self.end_headers()
-                    return
-                body = b"body { background: red }"
-                self.send_response(200)
-                self.send_header("Content-Type", "text/css")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}/{path}"
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+# The module-scoped fixture below needs the test database, and pytest-django sets one up only
+# when a collected test is marked for it: run alone, this file would otherwise hit the real one.
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
@@ -87,10 +45,6 @@ def canary():
     server = Canary()
     yield server
     server.close()
-
-
-def payload_text(payload_id: str, canary: Canary) -> str:
-    return PAYLOADS[payload_id].format(canary=canary.url(f"canary/{payload_id}"))
 
 
 @dataclass(frozen=True)
@@ -170,19 +124,7 @@ def test_pdf_render_makes_no_request_to_the_canary(hostile):
 
 
 def test_pdf_embeds_no_file(hostile):
-    reader = pdf_reader(hostile.pdf)
-    assert dict(reader.attachments) == {}
-    names = reader.trailer["/Root"].get("/Names")
-    assert names is None or NameObject("/EmbeddedFiles") not in names.get_object()
-    for page in reader.pages:
-        for annotation in page.get("/Annots") or []:
-            assert annotation.get_object().get("/Subtype") != "/FileAttachment"
-
-
-def no_spaces(text: str) -> str:
-    """Text without any whitespace: long words in a PDF may wrap at a slash, say, which the
-    extracted text shows as a line break the payload does not have."""
-    return "".join(text.split())
+    assert pdf_embedded_files(hostile.pdf) == []
 
 
 def test_pdf_shows_hostile_org_name_as_text(hostile):

@@ -14,9 +14,7 @@ does).
 
 import statistics
 import time
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -25,11 +23,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessment.bank import bank_load
+from assessment.bench_timing import DEFAULT_BANK
 from assessment.models import QuestionnaireVersion
 from orgs.demo import CONSULTANT_EMAIL, DEMO_ORGS, demo_build, demo_build_portfolio
 from orgs.models import Organization
 
-DEFAULT_BANK = Path(settings.BASE_DIR) / "assessment" / "content" / "cs-maturity-v1.yaml"
 PAGES = ("portfolio", "portfolio by stage", "compare 12")
 TARGET = 2.0
 

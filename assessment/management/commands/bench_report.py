@@ -27,7 +27,6 @@ import statistics
 import time
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
@@ -37,14 +36,13 @@ from weasyprint import CSS, HTML
 
 from assessment import services
 from assessment.bank import bank_load
+from assessment.bench_timing import DEFAULT_BANK, leader_of, report_assessment_pick
 from assessment.models import Assessment, ReportPdf
 from assessment.pdf import PRINT_STYLESHEET
 from assessment.report import org_tags, report_build
 from assessment.scoring import STAGE_NAMES
-from orgs.demo import DEMO_ORGS, demo_build
-from orgs.models import Membership, Organization
+from orgs.demo import demo_build
 
-DEFAULT_BANK = Path(settings.BASE_DIR) / "assessment" / "content" / "cs-maturity-v1.yaml"
 RENDER_TARGET = 1.2  # app PDF render / bare WeasyPrint, at most
 CACHE_TARGET = 20  # app PDF render / cached download, at least
 
@@ -195,40 +193,8 @@ class Command(BaseCommand):
             self.stdout.write("Created the demo data.")
 
     def _pick(self) -> tuple[Assessment, object]:
-        """The latest submitted assessment of the demo org with the most respondents in it
-        (then the most answers, then the name, so the choice is stable)."""
-        demo_orgs = Organization.objects.filter(
-            slug__in=[d.slug for d in DEMO_ORGS], name__in=[d.name for d in DEMO_ORGS]
-        )
-        latest = []
-        for org in demo_orgs:
-            assessment = (
-                org.assessments.filter(status=Assessment.Status.SUBMITTED)
-                .select_related("org", "version__questionnaire")
-                .order_by("-submitted_at", "-id")
-                .first()
-            )
-            if assessment is not None:
-                latest.append(assessment)
-        if not latest:
-            raise CommandError("No demo org has a submitted assessment.")
-        assessment = max(
-            latest,
-            key=lambda a: (
-                len(a.snapshot["respondents"]),
-                len(a.snapshot["answers"]),
-                a.org.name,
-            ),
-        )
-        membership = (
-            Membership.objects.filter(org=assessment.org, role=Membership.Role.LEADER)
-            .select_related("user")
-            .order_by("id")
-            .first()
-        )
-        if membership is None:
-            raise CommandError(f"{assessment.org.name} has no leader to log in as.")
-        return assessment, membership.user
+        assessment = report_assessment_pick()
+        return assessment, leader_of(assessment.org)
 
     def _print(self, assessment, measured, runs, warmup, timings: Timings, pdf, elapsed) -> None:
         snapshot = assessment.snapshot
