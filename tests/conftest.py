@@ -76,7 +76,11 @@ def _no_stray_connections_at_the_end(django_db_setup, django_db_blocker):
     until garbage collection, so end them before pytest-django drops the database."""
     yield
     from django.db import connection
+    from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 
+    # No test database exists when none of the collected tests uses the database.
+    if not connection.settings_dict["NAME"].startswith(TEST_DATABASE_PREFIX):
+        return
     with django_db_blocker.unblock():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -73,3 +73,16 @@ def test_denied_access_is_logged(personas, caplog):
     with caplog.at_level("WARNING", logger="stagewise.access"), pytest.raises(Http404):
         org_for_user(personas.outsider, personas.org_a.public_id, Perm.VIEW)
     assert "access denied (404)" in caplog.text
+
+
+def test_roles_query_names_the_real_tables():
+    from orgs.models import ConsultantAssignment, Membership, Organization
+    from orgs.permissions import ROLES_SQL
+
+    for model in (Organization, Membership, ConsultantAssignment):
+        assert f" {model._meta.db_table} " in ROLES_SQL
+
+
+def test_malformed_org_id_gets_404(personas):
+    with pytest.raises(Http404):
+        org_for_user(personas.leader_a, "not-a-uuid", Perm.VIEW)
