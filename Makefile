@@ -32,6 +32,9 @@ chromium:
 # axe-core (accessibility checks injected by the browser tests) comes from the npm registry.
 AXE := tests/browser/axe
 $(AXE)/node_modules/.installed: $(AXE)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
 	npm ci --silent --prefix $(AXE)
 	@touch $@
 

@@ -94,6 +94,12 @@
           showProblem(data.error || "Your session has ended. Log in again; your answers are kept in this browser.", true);
           return false;
         }
+        if (resp.status >= 500 || resp.status === 429 || resp.status === 408) {
+          // A passing fault on the server's side: keep the answer queued and try again shortly.
+          mark(qid, "Waiting to retry…");
+          showProblem("The server could not save just now. Your answers are kept in this browser and will be sent again shortly.", false);
+          return false;
+        }
         // The server refused this answer for good (bad value, or the assessment was submitted):
         // keeping it would retry forever, so drop it and say why.
         update(function (q) { if (q[qid] && q[qid].stamp === item.stamp) delete q[qid]; });

@@ -54,6 +54,36 @@ def test_offline_answer_is_queued_and_sent_on_reconnect(page, context, team):
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("status", [500, 503, 429])
+def test_answer_refused_by_a_passing_server_fault_is_kept_and_sent_again(page, team, status):
+    login(page, team.leader.email)
+    page.goto(domain_path(team.assessment, "health"))
+    expect_all_saved(page)
+    q = question_ids(page)
+    faults = []
+
+    def fail_once(route):
+        if not faults:
+            faults.append(route.request.url)
+            route.fulfill(status=status, content_type="text/html", body="<h1>Server error</h1>")
+        else:
+            route.continue_()
+
+    page.route("**/autosave/", fail_once)
+    choose(page, q[0], 4)
+    problem = page.locator("#save-problem")
+    expect(problem).to_contain_text("could not save just now")
+    assert pending_queue(page)[str(q[0])]["value"] == str(option_id(q[0], 4))
+
+    # The page's 5 s timer sends it again; this time the server takes it.
+    expect_all_saved(page, timeout=10_000)
+    expect(problem).to_be_hidden()
+    assert len(faults) == 1
+    assert pending_queue(page) == {}
+    assert stored_answers(team.assessment, team.leader) == {q[0]: (4, "")}
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("lapse", ["session cookie cleared", "logged out in another tab"])
 def test_answer_after_session_lapsed_is_kept_and_sent_after_login(
     page, context, team, live_server, lapse
