@@ -4,10 +4,11 @@ catalog (immutable once published), the targets and the org profile."""
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.template.loader import render_to_string
 
 from assessment import charts, roadmap
 from assessment.models import Assessment
-from assessment.scoring import Result, Thresholds, phase_of
+from assessment.scoring import STAGE_NAMES, Result, Thresholds, phase_of
 from assessment.snapshot import snapshot_result
 
 
@@ -237,3 +238,16 @@ def report_build(*, assessment: Assessment, with_appendix: bool = True) -> Repor
         data_gaps=data_gaps,
         appendix=_appendix(snapshot) if with_appendix else [],
     )
+
+
+def report_pdf_html(*, assessment: Assessment, org) -> str:
+    """The HTML a report PDF is rendered from: the download view's and the benchmarks' (which
+    must time exactly what users get)."""
+    context = {
+        "org": org,
+        "assessment": assessment,
+        "pdf": True,
+        "report": report_build(assessment=assessment),
+        "stages": STAGE_NAMES,
+    }
+    return render_to_string("assessment/report_pdf.html", context)

@@ -4,14 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment import services
 from assessment.pdf import PdfRenderError
-from assessment.report import org_tags, report_build
+from assessment.report import org_tags, report_build, report_pdf_html
 from assessment.scoring import STAGE_NAMES
 from assessment.views.access import load_assessment, url_args
 from orgs.permissions import Perm
@@ -63,14 +62,7 @@ def report_pdf(request, org_id, assessment_id):
     key = services.report_pdf_key(assessment=assessment, tags=org_tags(access.org))
 
     def html() -> str:
-        context = {
-            "org": access.org,
-            "assessment": assessment,
-            "pdf": True,
-            "report": report_build(assessment=assessment),
-            "stages": STAGE_NAMES,
-        }
-        return render_to_string("assessment/report_pdf.html", context)
+        return report_pdf_html(assessment=assessment, org=access.org)
 
     try:
         pdf = services.report_pdf_get_or_render(assessment=assessment, key=key, render_html=html)

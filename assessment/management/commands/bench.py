@@ -32,7 +32,6 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
 from django.core.management.base import BaseCommand, CommandError
-from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
@@ -53,8 +52,7 @@ from assessment.bench_timing import (
 )
 from assessment.models import ReportPdf
 from assessment.pdf import PRINT_STYLESHEET
-from assessment.report import org_tags, report_build
-from assessment.scoring import STAGE_NAMES
+from assessment.report import org_tags, report_pdf_html
 from orgs.demo import CONSULTANT_EMAIL
 from orgs.models import Organization
 
@@ -184,15 +182,7 @@ class Command(BaseCommand):
         pdf_url = reverse("assessment_pdf", args=[org.public_id, assessment.public_id])
 
         def render_html() -> str:
-            # The same template and context as the report_pdf view.
-            context = {
-                "org": org,
-                "assessment": assessment,
-                "pdf": True,
-                "report": report_build(assessment=assessment),
-                "stages": STAGE_NAMES,
-            }
-            return render_to_string("assessment/report_pdf.html", context)
+            return report_pdf_html(assessment=assessment, org=org)
 
         html = render_html()
         print_css = Path(finders.find(PRINT_STYLESHEET)).read_text(encoding="utf-8")

@@ -29,7 +29,6 @@ from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.core.management.base import BaseCommand, CommandError
-from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from weasyprint import CSS, HTML
@@ -39,8 +38,7 @@ from assessment.bank import bank_load
 from assessment.bench_timing import DEFAULT_BANK, leader_of, report_assessment_pick
 from assessment.models import Assessment, ReportPdf
 from assessment.pdf import PRINT_STYLESHEET
-from assessment.report import org_tags, report_build
-from assessment.scoring import STAGE_NAMES
+from assessment.report import org_tags, report_pdf_html
 from orgs.demo import demo_build
 
 RENDER_TARGET = 1.2  # app PDF render / bare WeasyPrint, at most
@@ -123,15 +121,7 @@ class Command(BaseCommand):
         pdf_url = reverse("assessment_pdf", args=[org.public_id, assessment.public_id])
 
         def render_html() -> str:
-            # The same template and context as the report_pdf view.
-            context = {
-                "org": org,
-                "assessment": assessment,
-                "pdf": True,
-                "report": report_build(assessment=assessment),
-                "stages": STAGE_NAMES,
-            }
-            return render_to_string("assessment/report_pdf.html", context)
+            return report_pdf_html(assessment=assessment, org=org)
 
         html = render_html()
         print_css = Path(finders.find(PRINT_STYLESHEET)).read_text(encoding="utf-8")
