@@ -1,7 +1,7 @@
 import pytest
 from django.db import transaction
 
-from tests.security.matrix import build_world
+from tests.security.world import build_world
 
 
 @pytest.fixture(scope="module")

@@ -19,14 +19,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from assessment.models import Answer, Assessment
 from orgs.models import Consultant, ConsultantAssignment, Invitation, Membership, Organization
 from orgs.services import membership_remove
-from tests.security.matrix import (
-    CASES,
-    PERSONAS,
-    ROWS,
-    case_url,
-    markers,
-    payload,
-)
+from tests.security.matrix import CASES, PERSONAS, ROWS
+from tests.security.world import case_url, markers, payload
 
 # The cases share one world (see conftest); the marker only tells pytest-django to create the
 # test database even when no test of the run asks for the `db` fixture.

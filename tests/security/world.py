@@ -1,0 +1,213 @@
+"""The world the permission matrix runs in (two orgs alike, A and B, with every object their URLs
+name), and each case's URL, form data and the markers a page must not leak. The table itself is
+in tests/security/matrix.py."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from assessment.bank import bank_load
+from assessment.models import Assessment
+from assessment.services import AnswerInput, answers_save
+from orgs.models import ConsultantAssignment, Invitation, Membership, Organization
+from orgs.services import invitation_token
+from tests.conftest import MINI_BANK, Personas
+from tests.factories import AssignmentFactory, ConsultantFactory, OrganizationFactory, UserFactory
+from tests.history.helpers import submit
+from tests.security.matrix import PERSONAS, Case, relates_to
+
+PASSWORD = "correct horse battery staple"  # every factory-made user's password
+NEW_PASSWORD = "an unrelated passphrase of 2026"
+
+
+@dataclass
+class Side:
+    """One org and the objects its URLs name."""
+
+    org: Organization
+    draft: Assessment
+    submitted: Assessment
+    invitation: Invitation
+    token: str  # the invitation link's signed token
+    membership: Membership  # the member's
+    assignment: ConsultantAssignment  # the org's consultant's
+    emails: tuple[str, ...]  # people only those related to the org may see
+
+
+@dataclass
+class World:
+    people: dict  # persona → user ("anonymous" has none)
+    orgs: dict[str, Organization]  # "A", "A2", "B", "B2"
+    sides: dict[str, Side]  # "A", "B"
+    answers: dict[str, str]  # each Alpha question's id → its level-4 option id
+    reset_link: tuple[str, str]  # (uidb64, token) of a password-reset link
+    sessions: dict[str, str]  # persona → the key of a session it is signed in with
+
+
+def _every_answer(version, level: int) -> list[AnswerInput]:
+    return [
+        AnswerInput(str(question.pk), str(option.pk))
+        for domain in version.domains.prefetch_related("questions__options")
+        for question in domain.questions.all()
+        for option in question.options.all()
+        if option.level == level
+    ]
+
+
+def _side(org, leader, member, consultant, version) -> Side:
+    """A submitted result, then an open draft the member has fully answered (so it can be
+    submitted), a pending invitation, the member's membership and the consultant's assignment."""
+    submitted = submit(org, version, leader, 3)
+    draft = Assessment.objects.create(org=org, version=version, started_by=leader)
+    answers_save(assessment=draft, respondent=member, items=_every_answer(version, 3))
+    invitation = Invitation.objects.create(
+        org=org, email=f"invitee-{org.slug}@example.com", invited_by=leader
+    )
+    return Side(
+        org=org,
+        draft=draft,
+        submitted=submitted,
+        invitation=invitation,
+        token=invitation_token(invitation),
+        membership=Membership.objects.get(org=org, user=member),
+        assignment=ConsultantAssignment.objects.get(org=org, consultant=consultant),
+        emails=(leader.email, member.email, invitation.email),
+    )
+
+
+def build_world() -> World:
+    """Org A and org B built alike, plus a second client for each org's consultant."""
+    personas = Personas()
+    version, _ = bank_load(text=MINI_BANK.read_text(encoding="utf-8"))
+    consultant_b = ConsultantFactory().user
+    AssignmentFactory(consultant=consultant_b, org=personas.org_b)
+    orgs = {
+        "A": personas.org_a,
+        "A2": OrganizationFactory(name="Acme Labs"),
+        "B": personas.org_b,
+        "B2": OrganizationFactory(name="Bravo Labs"),
+    }
+    AssignmentFactory(consultant=personas.consultant_a, org=orgs["A2"])
+    AssignmentFactory(consultant=consultant_b, org=orgs["B2"])
+    sides = {
+        "A": _side(orgs["A"], personas.leader_a, personas.member_a, personas.consultant_a, version),
+        "B": _side(orgs["B"], personas.leader_b, personas.member_b, consultant_b, version),
+    }
+    alpha = version.domains.get(key="alpha").questions.prefetch_related("options")
+    reset_user = UserFactory()
+    people = {p: getattr(personas, p) for p in PERSONAS if p != "anonymous"}
+    world = World(
+        people=people,
+        orgs=orgs,
+        sides=sides,
+        answers={
+            str(q.pk): str(next(o.pk for o in q.options.all() if o.level == 4)) for q in alpha
+        },
+        reset_link=(
+            urlsafe_base64_encode(force_bytes(reset_user.pk)),
+            default_token_generator.make_token(reset_user),
+        ),
+        sessions={persona: _session(user) for persona, user in people.items()},
+    )
+    _render_pdfs_once(world)
+    return world
+
+
+def _session(user) -> str:
+    """Signed in once here, not per case: each case's changes to its session are rolled back."""
+    client = Client()
+    client.force_login(user)
+    return client.session.session_key
+
+
+def _render_pdfs_once(world: World) -> None:
+    """Each allowed PDF request would otherwise render the report anew; rendered once here,
+    the cached copy is served (the cache key is the same for every viewer)."""
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions["staff"]
+    for side in world.sides.values():
+        response = client.get(
+            reverse("assessment_pdf", args=[side.org.public_id, side.submitted.public_id])
+        )
+        assert response.status_code == 200
+
+
+def case_url(case: Case, world: World) -> str:
+    org = world.sides.get(case.variant.org)
+    objects = world.sides.get(case.variant.objects)
+    kwargs: dict = {}
+    for key in case.row.path:
+        if key == "org":
+            kwargs["org_id"] = org.org.public_id
+        elif key in ("draft", "submitted"):
+            kwargs["assessment_id"] = getattr(objects, key).public_id
+        elif key == "invitation":
+            kwargs["invitation_id"] = objects.invitation.public_id
+        elif key == "membership":
+            kwargs["membership_id"] = objects.membership.pk
+        elif key == "assignment":
+            kwargs["assignment_id"] = objects.assignment.pk
+        elif key == "domain":
+            kwargs["domain_key"] = "alpha"
+        elif key == "token":
+            kwargs["token"] = objects.token
+        elif key == "reset":
+            kwargs["uidb64"], kwargs["token"] = world.reset_link
+    query = [(name, str(getattr(objects, key).public_id)) for name, key in case.row.query]
+    query += [("org", str(world.orgs[key].public_id)) for key in case.variant.orgs]
+    url = reverse(case.row.name, kwargs=kwargs)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def payload(case: Case, world: World) -> dict:
+    """Form data that does the row's job when the persona is allowed to."""
+    people = world.people
+    first_question, level_4 = next(iter(world.answers.items()))
+    return {
+        "": {},
+        "profile": {"name": "Renamed Co"},
+        "invite": {"email": "new-colleague@example.com", "role": "member"},
+        "grant": {"email": people["consultant_other"].email},
+        "answers": {f"q-{q}": option for q, option in world.answers.items()} | {"go": "review"},
+        "autosave": {"question": first_question, "value": level_4},
+        "targets": {"target-alpha": "5"},
+        "signup": {
+            "name": "New Leader",
+            "email": "new-leader@example.com",
+            "password": NEW_PASSWORD,
+            "kind": "leader",
+            "org_name": "Newco",
+        },
+        "invited_signup": {"name": "Invited Person", "password": NEW_PASSWORD},
+        "login": {"username": people["leader_a"].email, "password": PASSWORD},
+        "password_change": {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        "password_reset": {"email": "someone@example.com"},
+        "set_password": {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        "new_org": {"name": "Brand New Co"},
+        "admin_delete": {
+            "action": "delete_selected",
+            "_selected_action": [world.sides["A"].submitted.pk],
+            "post": "yes",
+        },
+    }[case.row.data]
+
+
+def markers(persona: str, world: World) -> list[str]:
+    """What no page may show this persona: the names, ids and people of orgs it is not in."""
+    found = []
+    for key, org in world.orgs.items():
+        if not relates_to(persona, key):
+            found += [org.name, str(org.public_id)]
+            if key in world.sides:
+                found += world.sides[key].emails
+    return found
