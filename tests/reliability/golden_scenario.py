@@ -30,6 +30,8 @@ CURRENT_ID = uuid.UUID("6f1d0c2e-0000-4000-8000-000000000003")
 PREVIOUS_AT = datetime(2026, 1, 12, 10, 0, tzinfo=UTC)
 CURRENT_AT = datetime(2026, 4, 14, 9, 30, tzinfo=UTC)
 
+# Copied from tests/report/conftest.py on purpose, not imported: the goldens must not move when
+# that shared fixture data is edited for other tests.
 # Previous: the leader alone at level 4. Current: a failed gate (alpha-q1 at 1) caps the org,
 # alpha-q2 splits 2 / 5 (an alignment gap), beta-q3 has a "Don't know" (a data gap), a note.
 PREVIOUS_LEVELS = dict.fromkeys(
