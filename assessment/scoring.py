@@ -123,6 +123,7 @@ class QuestionDef:
     text: str
     weight: float = 1.0
     gate: Gate | None = None
+    label: str = ""  # a short practice label ("customer tiers"); bank v1 has none
 
 
 @dataclass(frozen=True)
@@ -423,12 +424,15 @@ def _gate_cap_reason(question: QuestionDef, gate: Gate, tally: _Tally) -> CapRea
     else:
         level = _displayed_level(tally.org_level(), gate.min_level)
         counted = " (don't know counts as level 1)" if tally.dont_know else ""
-        detail = f"Gate: answered at level {level} on average{counted}; {needs}"
+        # A mean is only "on average" when more than one person answered.
+        averaged = " on average" if tally.responses > 1 else ""
+        detail = f"Gate: answered at level {level}{averaged}{counted}; {needs}"
         lift = f"Reach level {gate.min_level} or higher on this question."
     return CapReason(
         kind="gate",
         key=question.key,
-        label=question.text,
+        # A short practice label reads as a name ("Customer tiers caps ..."); a question doesn't.
+        label=question.label[:1].upper() + question.label[1:] if question.label else question.text,
         caps_at=gate.stage - 1,
         detail=detail,
         lift=lift,

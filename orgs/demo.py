@@ -37,6 +37,9 @@ class DemoOrg:
     open_draft: bool = False
     # A domain answered at level 1 in the newest assessment: shows a capped stage and a regression.
     weak_domain: str = ""
+    # How many of the oldest assessments were answered on question bank v1 (the rest use the
+    # current version), so history and compare show movement across bank versions.
+    on_v1: int = 0
 
 
 DEMO_ORGS = (
@@ -64,6 +67,7 @@ DEMO_ORGS = (
         },
         history=(2.1, 2.6, 3.1),
         open_draft=True,
+        on_v1=1,
     ),
     DemoOrg(
         "Summit Logistics Cloud",
@@ -77,6 +81,7 @@ DEMO_ORGS = (
         },
         history=(3.4, 3.9, 3.6),
         weak_domain="segmentation",
+        on_v1=2,
     ),
 )
 
@@ -90,6 +95,16 @@ def _user(email: str, name: str, *, staff: bool = False):
         user.set_password(DEMO_PASSWORD)
         user.save()
     return user
+
+
+def _first_published_version():
+    """The oldest published version of the default bank (v1 once v2 is loaded too)."""
+    current = current_published_version()
+    return (
+        current.questionnaire.versions.filter(status=current.Status.PUBLISHED)
+        .order_by("number")
+        .first()
+    )
 
 
 def _answer_all(
@@ -158,7 +173,12 @@ def demo_build(*, seed: int = 7) -> bool:
         for member in members:
             Membership.objects.create(user=member, org=org, role=Membership.Role.MEMBER)
         for age, level in zip(range(len(demo.history) - 1, -1, -1), demo.history, strict=True):
-            assessment = assessment_start(org=org, by=leader)
+            if len(demo.history) - age <= demo.on_v1:
+                assessment = Assessment.objects.create(
+                    org=org, version=_first_published_version(), started_by=leader
+                )
+            else:
+                assessment = assessment_start(org=org, by=leader)
             weak = demo.weak_domain if age == 0 else ""
             _answer_all(assessment, [leader, *members], level, rng, weak=weak)
             assessment_submit(assessment=assessment, by=leader)

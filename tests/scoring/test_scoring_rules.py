@@ -483,6 +483,28 @@ def test_gate_counts_dont_know_as_level_one() -> None:
     )
 
 
+def test_gate_reason_with_one_respondent_does_not_say_on_average() -> None:
+    result = score(gated(Gate(stage=3, min_level=2)), {"a": {"solid": 5, "gate": 1}})
+
+    assert result.cap_reasons[0].detail == (
+        "Gate: answered at level 1; Predictive needs at least level 2."
+    )
+
+
+def test_gate_reason_names_the_practice_label_when_the_bank_has_one() -> None:
+    labelled = QuestionDef(
+        key="gate", text="How does your team X?", gate=Gate(stage=3, min_level=2),
+        label="customer tiers",
+    )  # fmt: skip
+    bank = questionnaire(domain("d", question("solid", weight=99), labelled))
+
+    labelled_result = score(bank, {"a": {"solid": 5, "gate": 1}})
+    unlabelled_result = score(gated(Gate(stage=3, min_level=2)), {"a": {"solid": 5, "gate": 1}})
+
+    assert labelled_result.cap_reasons[0].label == "Customer tiers"
+    assert unlabelled_result.cap_reasons[0].label == "Text of gate"
+
+
 def test_gate_with_only_dont_know_passes_a_level_one_requirement() -> None:
     result = score(gated(Gate(stage=5, min_level=1)), {"a": {"solid": 5, "gate": DONT_KNOW}})
 
