@@ -167,6 +167,7 @@ class RespondentProgress:
     membership: Membership
     answered: int
     total: int
+    dont_know: int = 0  # answered, but "Don't know": scores as level 1
 
     @property
     def percent(self) -> int:
@@ -181,10 +182,16 @@ def respondent_progress(*, assessment: Assessment) -> list[RespondentProgress]:
     )
     members = (
         assessment.org.memberships.select_related("user")
-        .annotate(answered=Count("user__answers", filter=answered_filter))
+        .annotate(
+            answered=Count("user__answers", filter=answered_filter),
+            dont_know=Count(
+                "user__answers",
+                filter=Q(user__answers__assessment=assessment, user__answers__dont_know=True),
+            ),
+        )
         .order_by("-role", "user__first_name", "user__email")
     )
-    return [RespondentProgress(m, m.answered, total) for m in members]
+    return [RespondentProgress(m, m.answered, total, m.dont_know) for m in members]
 
 
 @dataclass

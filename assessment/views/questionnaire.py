@@ -158,6 +158,7 @@ def review(request, org_id, assessment_id):
     access, assessment = load_assessment(request.user, org_id, assessment_id, Perm.VIEW)
     if not assessment.is_draft:
         return redirect("assessment_result", **url_args(assessment))
+    progress = selectors.respondent_progress(assessment=assessment)
     return render(
         request,
         "assessment/review.html",
@@ -168,8 +169,13 @@ def review(request, org_id, assessment_id):
             "mine": selectors.unanswered_by_domain(assessment=assessment, respondent=request.user)
             if access.can_answer
             else None,
+            "my_dont_know": next(
+                (row.dont_know for row in progress if row.membership.user_id == request.user.pk),
+                0,
+            ),
+            "dont_know": sum(row.dont_know for row in progress),
             "nobody": selectors.unanswered_by_domain(assessment=assessment),
-            "progress": selectors.respondent_progress(assessment=assessment),
+            "progress": progress,
         },
     )
 

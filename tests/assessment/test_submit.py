@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from assessment.models import Answer, Assessment
+from assessment.scoring import DONT_KNOW
 from assessment.services import (
     DOMAIN_UNANSWERED,
     NOT_A_DRAFT,
@@ -122,6 +123,32 @@ def test_review_lists_unanswered_questions_by_domain(personas, client_for, draft
     assert "Your unanswered questions" in body
     assert body.count("How does your team handle beta practice") == 6  # mine and nobody's
     assert "Submit and see the result" in body
+
+
+def test_review_counts_dont_know_answers_and_says_they_score_as_level_one(
+    personas, client_for, draft
+):
+    answer_everything(draft, personas.leader_a, 3)
+    for key in ("alpha-q1", "beta-q1"):
+        answer(draft, personas.leader_a, key, DONT_KNOW)
+    url = reverse("assessment_review", args=[draft.org.public_id, draft.public_id])
+
+    body = client_for(personas.leader_a).get(url).content.decode()
+
+    assert "You have answered every question; 2 of your answers are" in body
+    assert "2 answers so far are" in body
+    assert "They score as level 1" in body
+    assert "Thank you." not in body
+
+
+def test_review_without_dont_know_answers_has_no_level_one_warning(personas, client_for, draft):
+    answer_everything(draft, personas.leader_a, 3)
+    url = reverse("assessment_review", args=[draft.org.public_id, draft.public_id])
+
+    body = client_for(personas.leader_a).get(url).content.decode()
+
+    assert "You have answered every question. Thank you." in body
+    assert "score as level 1" not in body
 
 
 def test_review_hides_submit_from_members(personas, client_for, draft):
