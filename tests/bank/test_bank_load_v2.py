@@ -112,3 +112,17 @@ def test_admin_shows_the_practice_fields_of_an_action_and_the_label_of_a_questio
         assert text in action_page
     assert "Practice-level advice (v2 catalog)" in action_page
     assert "beta health score" in question_page
+
+
+def test_admin_version_page_lists_v2_actions_with_their_lifts_and_owner(
+    admin_client, settings, v2_version
+):
+    settings.WHITENOISE_AUTOREFRESH = True
+    page = admin_client.get(
+        reverse("admin:assessment_questionnaireversion_change", args=[v2_version.pk])
+    )
+
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Executive sponsor" in content
+    assert "[&quot;beta-q1&quot;, &quot;beta-q2&quot;]" in content
