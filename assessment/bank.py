@@ -230,6 +230,7 @@ def questionnaire_definition(*, version: QuestionnaireVersion) -> scoring.Questi
                     scoring.QuestionDef(
                         key=q.key,
                         text=q.text,
+                        label=q.label,
                         weight=q.weight,
                         gate=scoring.Gate(stage=q.gate_stage, min_level=q.gate_min_level)
                         if q.is_gate
