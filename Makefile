@@ -2,7 +2,8 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
-BANK := assessment/content/cs-maturity-v1.yaml
+# v1 stays loaded (frozen) so that demo orgs can have a v1 result before their v2 ones.
+BANKS := assessment/content/cs-maturity-v1.yaml assessment/content/cs-maturity-v2.yaml
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install chromium tools run demo test lint format bench loadtest
@@ -49,7 +50,7 @@ tools: chromium $(AXE)/node_modules/.installed
 demo: install
 	@mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py load_questionnaire $(BANK)
+	for bank in $(BANKS); do DEBUG=1 $(PY) manage.py load_questionnaire $$bank || exit 1; done
 	DEBUG=1 $(PY) manage.py demo_data
 
 run: demo
