@@ -13,7 +13,8 @@ attempt is a new task row; the failed attempt's row ends successful with a retur
 "retry scheduled" and names the next row, so FAILED rows mean only one thing: after
 `EMAIL_DELIVERY_MAX_ATTEMPTS` attempts the message was not delivered. That last row keeps the
 whole message in its arguments and the SMTP error in its traceback (exception
-`config.queued_email.EmailNotDelivered`), for an operator to read and re-send.
+`config.queued_email.EmailNotDelivered`), for an operator to read and re-send. Rows of delivered
+or retried attempts keep only recipients and subject (`remove_body_from_row`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from django_tasks import task
 logger = logging.getLogger(__name__)
 
 FIRST_RETRY_DELAY = timedelta(minutes=1)
+BODY_REMOVED = "[body removed from the task row after delivery]"
 
 
 class EmailNotDelivered(Exception):  # noqa: N818 - the name is what an operator reads in a row
@@ -100,8 +102,23 @@ def recipients_for_log(payload: dict) -> str:
     return ",".join(sorted({parseaddr(a)[1].rpartition("@")[2] for a in addresses}))
 
 
-@task()
-def deliver_email(payload: dict, attempt: int = 1) -> dict:
+def remove_body_from_row(context) -> None:
+    """Once a message is delivered (or its next attempt holds a copy), drop its body from this
+    task row: bodies carry password-reset and invitation links, which should not sit in the
+    database for anyone who can read it. Recipients and subject stay, for the record."""
+    db_result = getattr(context.task_result, "db_result", None)
+    if db_result is None:  # a backend that keeps no rows (the immediate one, in tests)
+        return
+    args_kwargs = db_result.args_kwargs
+    [payload] = args_kwargs["args"]
+    payload = {**payload, "body": BODY_REMOVED, "alternatives": []}
+    type(db_result).objects.filter(pk=db_result.pk).update(
+        args_kwargs={**args_kwargs, "args": [payload]}
+    )
+
+
+@task(takes_context=True)
+def deliver_email(context, payload: dict, attempt: int = 1) -> dict:
     """Send one queued message with the real backend; on failure, schedule the next attempt."""
     try:
         connection = get_connection(settings.EMAIL_DELIVERY_BACKEND, fail_silently=False)
@@ -134,6 +151,7 @@ def deliver_email(payload: dict, attempt: int = 1) -> dict:
             retry.id,
             delay,
         )
+        remove_body_from_row(context)
         return {
             "delivered": False,
             "attempt": attempt,
@@ -141,6 +159,7 @@ def deliver_email(payload: dict, attempt: int = 1) -> dict:
             "retry_id": str(retry.id),
             "retry_in_seconds": delay.total_seconds(),
         }
+    remove_body_from_row(context)
     return {"delivered": bool(sent), "attempt": attempt}
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from config.queued_email import retry_delay
+from config.queued_email import BODY_REMOVED, retry_delay
 from tests.tasks.conftest import run_due_tasks
 
 
@@ -66,6 +66,9 @@ def test_an_smtp_failure_is_retried_with_backoff_and_delivered_exactly_once(
     # Each failed attempt names the row that carries the next one.
     assert [row.return_value["retry_id"] for row in rows[:3]] == [str(r.pk) for r in rows[1:]]
     assert run_due_tasks() == 0
+    # One copy of the body existed at a time, and none is left once it is delivered.
+    assert [row.args_kwargs["args"][0]["body"] for row in rows] == [BODY_REMOVED] * 4
+    assert [row.args_kwargs["args"][0]["to"] for row in rows] == [["to@example.com"]] * 4
 
 
 def test_after_the_last_attempt_the_message_stays_in_a_failed_row(

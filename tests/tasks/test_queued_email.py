@@ -12,6 +12,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from config.queued_email import (
+    BODY_REMOVED,
     EmailNotQueueable,
     message_from_payload,
     message_to_payload,
@@ -56,6 +57,13 @@ def test_the_worker_delivers_what_was_queued(
     [row] = queued_rows()
     assert row.status == TaskResultStatus.SUCCESSFUL
     assert row.return_value == {"delivered": True, "attempt": 1}
+    # The row keeps who and what, not the body (which may hold a reset link).
+    [payload] = row.args_kwargs["args"]
+    assert (payload["subject"], payload["to"], payload["body"]) == (
+        "Hello",
+        ["to@example.com"],
+        BODY_REMOVED,
+    )
 
 
 def test_nothing_is_queued_until_the_transaction_commits(

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from config.queued_email import BODY_REMOVED
 from tests.appserver import (
     CSRF_INPUT,
     PYTHON,
@@ -49,7 +50,8 @@ import json
 from django_tasks_db.models import DBTaskResult
 print(json.dumps([
     {"status": r.status, "subject": r.args_kwargs["args"][0]["subject"],
-     "attempt": r.args_kwargs["kwargs"].get("attempt", 1), "error": r.exception_class_path}
+     "attempt": r.args_kwargs["kwargs"].get("attempt", 1), "error": r.exception_class_path,
+     "body": r.args_kwargs["args"][0]["body"]}
     for r in DBTaskResult.objects.order_by("enqueued_at", "run_after")
 ]))
 """
@@ -160,6 +162,9 @@ def test_an_invitation_sent_through_the_app_server_is_delivered_by_the_worker(re
     assert "To: newcomer@worker.stagewise.test" in text
     assert f"Subject: {subject}" in text
     assert "https://127.0.0.1/invitations/" in text  # the proxy said HTTPS
+    # The link left the database with the delivery.
+    [row] = release.task_rows(subject)
+    assert row["body"] == BODY_REMOVED
 
 
 class SmtpSink(socketserver.StreamRequestHandler):
