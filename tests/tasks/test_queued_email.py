@@ -173,3 +173,14 @@ def test_invitation_and_password_reset_emails_are_queued_then_delivered_by_the_w
     assert set(by_recipient) == {"new@example.com", "forgetful@example.com"}
     assert "/invitations/" in by_recipient["new@example.com"].body
     assert "/accounts/reset/" in by_recipient["forgetful@example.com"].body
+
+
+def test_the_suite_reads_queued_mail_even_when_sent_inside_a_transaction(db, mailoutbox):
+    # config/test_settings.py: the suite's mail takes the queue, task and all.
+    with transaction.atomic():
+        EmailMessage("Hi", "Body", "from@example.com", ["to@example.com"]).send()
+
+    [delivered] = mailoutbox
+    # Rebuilt by the task from its JSON payload, not the message object that was sent.
+    assert type(delivered) is EmailMultiAlternatives
+    assert (delivered.subject, delivered.to) == ("Hi", ["to@example.com"])
