@@ -26,7 +26,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -110,11 +110,15 @@ def remove_body_from_row(context) -> None:
     if db_result is None:  # a backend that keeps no rows (the immediate one, in tests)
         return
     args_kwargs = db_result.args_kwargs
-    [payload] = args_kwargs["args"]
-    payload = {**payload, "body": BODY_REMOVED, "alternatives": []}
-    type(db_result).objects.filter(pk=db_result.pk).update(
-        args_kwargs={**args_kwargs, "args": [payload]}
-    )
+    payload = {**args_kwargs["args"][0], "body": BODY_REMOVED, "alternatives": []}
+    try:
+        type(db_result).objects.filter(pk=db_result.pk).update(
+            args_kwargs={**args_kwargs, "args": [payload]}
+        )
+    except DatabaseError:
+        # The message is out (or its retry is queued): the row must still record that, so a
+        # failed clean-up is logged rather than turned into a failed task.
+        logger.exception("Could not remove the body of delivered email task %s", db_result.pk)
 
 
 @task(takes_context=True)
