@@ -4,13 +4,15 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 # v1 stays loaded (frozen) so that demo orgs can have a v1 result before their v2 ones.
 BANKS := assessment/content/cs-maturity-v1.yaml assessment/content/cs-maturity-v2.yaml
+PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install chromium tools run demo test lint format bench loadtest
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make run   - install, migrate, load the question bank and demo data, serve on :8000"
+	@echo "make run   - install, migrate, load the question bank and demo data, serve on :PORT"
+	@echo "             (default 8000) with a task worker beside it (log: var/worker-PORT.log)"
 	@echo "make test  - install what the tests need (Chromium included) and run the whole suite"
 	@echo "make bench - one table of page timings with ratios to bare-view baselines (throwaway DB)"
 	@echo "make loadtest - gunicorn under load: 60 s concurrent autosave soak and wrk throughput"
@@ -53,8 +55,17 @@ demo: install
 	for bank in $(BANKS); do DEBUG=1 $(PY) manage.py load_questionnaire $$bank || exit 1; done
 	DEBUG=1 $(PY) manage.py demo_data
 
+# The task worker runs beside the web server in its own session (setsid), so one kill of its
+# process group stops both the autoreloader and the worker it restarts on code changes. Ctrl-C
+# stops runserver; the trap then stops the worker. Development emails land in the worker's log.
+WORKER_PID := var/worker-$(PORT).pid
+WORKER_LOG := var/worker-$(PORT).log
 run: demo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@DEBUG=1 setsid $(PY) manage.py db_worker --no-startup-delay >$(WORKER_LOG) 2>&1 & \
+	worker=$$!; echo $$worker >$(WORKER_PID); \
+	trap 'kill -TERM -$$worker 2>/dev/null; rm -f $(WORKER_PID)' EXIT INT TERM; \
+	echo "Task worker: pid $$worker, log $(WORKER_LOG) (development emails appear there)"; \
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

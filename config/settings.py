@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks",
+    "django_tasks_db",
     "orgs",
     "assessment",
 ]
@@ -159,18 +161,46 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Email: console in development, SMTP from the environment in production.
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND",
+# Background tasks (django-tasks, the backport of Django's Tasks API): stored in the database and
+# run by `manage.py db_worker` (docs/deploy.md, "Workers"). An immediate backend would do the
+# work inside the request, which is what the queue is for avoiding: never a default.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# Email: every message is queued (config/queued_email.py) and a worker delivers it with
+# EMAIL_DELIVERY_BACKEND: the console (the worker's output) in development, SMTP in production.
+if env_str("EMAIL_BACKEND"):
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND is no longer read: every email goes through the task queue. "
+        "Set EMAIL_DELIVERY_BACKEND to the backend the worker should deliver with."
+    )
+EMAIL_BACKEND = "config.queued_email.QueuedEmailBackend"
+EMAIL_DELIVERY_BACKEND = env_str(
+    "EMAIL_DELIVERY_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+# Attempts per message before its task row is left FAILED; retries wait 1, 2, 4, ... minutes,
+# at most EMAIL_RETRY_MAX_DELAY seconds (ten attempts span about four hours).
+EMAIL_DELIVERY_MAX_ATTEMPTS = env_int("EMAIL_DELIVERY_MAX_ATTEMPTS", 10)
+EMAIL_RETRY_MAX_DELAY = env_int("EMAIL_RETRY_MAX_DELAY", 60 * 60)
+if EMAIL_DELIVERY_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("EMAIL_DELIVERY_MAX_ATTEMPTS must be 1 or more")
+# Only for EMAIL_DELIVERY_BACKEND=django.core.mail.backends.filebased.EmailBackend.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds; without a timeout one unresponsive relay would hold the worker, and the whole queue
+# behind it, forever. A timed-out attempt is retried like any other failure.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Stagewise <no-reply@localhost>")
 
 # Security: strict unless DEBUG is on.

@@ -8,7 +8,12 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 from config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Mail takes the production path in tests: the queued backend (which tests/conftest.py puts back
+# after Django's test setup swaps in locmem), a serialised message, the deliver_email task. The
+# task runs at once and delivers to django.core.mail.outbox, so a test reads the outbox right
+# after the request. tests/tasks covers on_commit, the database backend and a real worker.
+EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

@@ -88,3 +88,12 @@ def _no_stray_connections_at_the_end(django_db_setup, django_db_blocker):
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _mail_goes_through_the_queue(django_test_environment):
+    """Django's test set-up replaces EMAIL_BACKEND with locmem; put the queue back, so every
+    test that sends mail proves it is queued and serialised (config/test_settings.py)."""
+    from django.conf import settings
+
+    settings.EMAIL_BACKEND = "tests.mail.SuiteQueuedEmailBackend"
