@@ -46,12 +46,33 @@ class DomainInline(FrozenInline, admin.TabularInline):
 
 class ActionInline(FrozenInline, admin.TabularInline):
     model = Action
-    fields = ["position", "key", "domain", "stage", "title", "effort", "effort_weeks", "tags"]
+    fields = [
+        "position",
+        "key",
+        "domain",
+        "stage",
+        "from_level",
+        "lifts",
+        "title",
+        "effort",
+        "effort_weeks",
+        "owner",
+        "tags",
+    ]
 
 
 class QuestionInline(FrozenInline, admin.StackedInline):
     model = Question
-    fields = ["position", "key", "text", "help_text", "weight", "gate_stage", "gate_min_level"]
+    fields = [
+        "position",
+        "key",
+        "label",
+        "text",
+        "help_text",
+        "weight",
+        "gate_stage",
+        "gate_min_level",
+    ]
 
 
 class AnswerOptionInline(FrozenInline, admin.TabularInline):
@@ -112,17 +133,35 @@ class DomainAdmin(FrozenWhenPublishedAdmin, admin.ModelAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(FrozenWhenPublishedAdmin, admin.ModelAdmin):
-    list_display = ["key", "domain", "gate_stage", "gate_min_level"]
+    list_display = ["key", "label", "domain", "gate_stage", "gate_min_level"]
     list_filter = ["domain__version", "domain"]
-    search_fields = ["key", "text"]
+    search_fields = ["key", "label", "text"]
     inlines = [AnswerOptionInline]
 
 
 @admin.register(Action)
 class ActionAdmin(FrozenWhenPublishedAdmin, admin.ModelAdmin):
-    list_display = ["title", "domain", "stage", "effort", "version"]
+    list_display = ["title", "domain", "stage", "from_level", "lifts", "owner", "effort", "version"]
     list_filter = ["version", "stage", "domain__key"]
-    search_fields = ["key", "title"]
+    search_fields = ["key", "title", "owner"]
+    fieldsets = [
+        (None, {"fields": ["version", "domain", "key", "position", "title", "why"]}),
+        ("Stage (v1 catalog)", {"fields": ["stage"]}),
+        (
+            "Practice-level advice (v2 catalog)",
+            {
+                "fields": [
+                    "lifts",
+                    "from_level",
+                    "done_when",
+                    "first_step",
+                    "owner",
+                    "prerequisites",
+                ]
+            },
+        ),
+        (None, {"fields": ["effort", "effort_weeks", "tags"]}),
+    ]
 
 
 class AnswerInline(admin.TabularInline):

@@ -47,34 +47,58 @@ def bank_export(*, version: QuestionnaireVersion) -> dict:
                 "description": d.description,
                 "weight": d.weight,
                 "questions": [
-                    {
-                        "key": q.key,
-                        "text": q.text,
-                        "help": q.help_text,
-                        "weight": q.weight,
-                        "gate": {"stage": q.gate_stage, "min_level": q.gate_min_level}
-                        if q.is_gate
-                        else None,
-                        "answers": [o.text for o in sorted(q.options.all(), key=lambda o: o.level)],
-                    }
+                    _question_export(q)
                     for q in sorted(d.questions.all(), key=lambda q: (q.position, q.id))
                 ],
             }
             for d in domains
         ],
-        "actions": [
-            {
-                "key": a.key,
-                "domain": a.domain.key,
-                "stage": a.stage,
-                "title": a.title,
-                "why": a.why,
-                "effort": a.effort,
-                "effort_weeks": a.effort_weeks,
-                "tags": list(a.tags),
-            }
-            for a in actions
-        ],
+        "actions": [_action_export(a) for a in actions],
+    }
+
+
+def _question_export(q: Question) -> dict:
+    out = {
+        "key": q.key,
+        "text": q.text,
+        "help": q.help_text,
+        "weight": q.weight,
+        "gate": {"stage": q.gate_stage, "min_level": q.gate_min_level} if q.is_gate else None,
+        "answers": [o.text for o in sorted(q.options.all(), key=lambda o: o.level)],
+    }
+    # The shape parse_bank gives: a label only where the question has one.
+    if q.label:
+        out["label"] = q.label
+    return out
+
+
+def _action_export(a: Action) -> dict:
+    if not a.is_practice_action:
+        return {
+            "key": a.key,
+            "domain": a.domain.key,
+            "stage": a.stage,
+            "title": a.title,
+            "why": a.why,
+            "effort": a.effort,
+            "effort_weeks": a.effort_weeks,
+            "tags": list(a.tags),
+        }
+    return {
+        "key": a.key,
+        "domain": a.domain.key,
+        "stage": a.stage,
+        "lifts": list(a.lifts),
+        "from_level": a.from_level,
+        "title": a.title,
+        "why": a.why,
+        "done_when": a.done_when,
+        "first_step": a.first_step,
+        "effort": a.effort,
+        "effort_weeks": a.effort_weeks,
+        "owner": a.owner,
+        "prerequisites": list(a.prerequisites),
+        "tags": list(a.tags),
     }
 
 
@@ -95,6 +119,7 @@ def _create_content(version: QuestionnaireVersion, bank: dict) -> None:
             question = Question.objects.create(
                 domain=domain,
                 key=q["key"],
+                label=q.get("label", ""),
                 text=q["text"],
                 help_text=q["help"],
                 weight=q["weight"],
@@ -118,6 +143,12 @@ def _create_content(version: QuestionnaireVersion, bank: dict) -> None:
             effort_weeks=a["effort_weeks"],
             tags=a["tags"],
             position=position,
+            lifts=a.get("lifts", []),
+            from_level=a.get("from_level"),
+            done_when=a.get("done_when", ""),
+            first_step=a.get("first_step", ""),
+            owner=a.get("owner", ""),
+            prerequisites=a.get("prerequisites", []),
         )
         for position, a in enumerate(bank["actions"])
     )

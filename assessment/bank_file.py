@@ -51,6 +51,45 @@ NOT_POSITIVE = "{where}: '{field}' must be a positive number, got {value}."
 TOO_LONG = "{where}: '{field}' is {length} characters long; the limit is {limit}."
 OUT_OF_RANGE = "{where}: '{field}' must be a whole number from {low} to {high}, got {value}."
 NO_DOMAINS = "The bank needs at least one domain, each with at least one question."
+# Catalog v2: actions that lift named practices (question keys) from one level to the next.
+MIXED_ACTION_FORMS = (
+    "Action '{key}' is in the {form} form, but action '{first}' is not: a catalog either gives "
+    "every action 'lifts' and 'from_level' (v2) or none of them a 'lifts' (v1 with 'stage')."
+)
+STAGE_DISAGREES = (
+    "Action '{key}': stage '{stage}' disagrees with from_level {level}; a v2 action's stage is "
+    "the level it lifts to, so leave 'stage' out."
+)
+UNKNOWN_LIFT = "Action '{key}' lifts unknown question '{question}'."
+UNKNOWN_PREREQUISITE = "Action '{key}' names unknown prerequisite '{prerequisite}'."
+SELF_PREREQUISITE = "Action '{key}' names itself as a prerequisite."
+PREREQUISITE_HIGHER = (
+    "Action '{key}' (from level {level}) has prerequisite '{prerequisite}' at a higher "
+    "from_level ({prerequisite_level}); a prerequisite must start at the same level or lower."
+)
+PREREQUISITE_CYCLE = "Prerequisites go round in a cycle: {cycle}."
+COVERAGE_GAP = (
+    "No action lifts {count} practice step(s), e.g. {examples}. Every question needs an action "
+    "for each step from level 1 to 2, 2 to 3, 3 to 4 and 4 to 5."
+)
+COVERAGE_EXAMPLES = 5  # missing steps named in the message; the count gives the rest
+LABEL_LIMIT = 60
+OWNER_LIMIT = 60
+V2_ACTION_FIELDS = (
+    "key",
+    "domain",
+    "lifts",
+    "from_level",
+    "title",
+    "why",
+    "done_when",
+    "first_step",
+    "effort",
+    "effort_weeks",
+    "owner",
+    "prerequisites",
+    "tags",
+)
 
 
 class BankFileError(ValueError):
@@ -154,7 +193,7 @@ def _question(raw: Any, seen: set[str]) -> dict:
         if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
             raise BankFileError(GATE_LEVEL_RANGE.format(key=key, value=level))
         gate = {"stage": stage, "min_level": level}
-    return {
+    question = {
         "key": key,
         "text": _text(data, "text", where),
         "help": _text(data, "help", where, required=False),
@@ -162,6 +201,11 @@ def _question(raw: Any, seen: set[str]) -> dict:
         "gate": gate,
         "answers": [answer.strip() for answer in answers],
     }
+    # Only questions that have a label carry the key, so v1 banks keep their exact shape.
+    label = _text(data, "label", where, required=False, limit=LABEL_LIMIT)
+    if label:
+        question["label"] = label
+    return question
 
 
 def _domain(raw: Any, domain_keys: set[str], question_keys: set[str]) -> dict:
@@ -180,23 +224,7 @@ def _domain(raw: Any, domain_keys: set[str], question_keys: set[str]) -> dict:
     }
 
 
-def _action(raw: Any, domain_keys: set[str], seen: set[str]) -> dict:
-    data = _mapping(raw, "An action")
-    key = _key(data, "An action", limit=80)
-    where = f"Action '{key}'"
-    if key in seen:
-        raise BankFileError(DUPLICATE_KEY.format(kind="action", key=key))
-    seen.add(key)
-    domain = _text(data, "domain", where)
-    if domain not in domain_keys:
-        raise BankFileError(UNKNOWN_DOMAIN.format(key=key, domain=domain))
-    weeks = _require(data, "effort_weeks", where)
-    if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= MAX_WEEKS:
-        raise BankFileError(
-            OUT_OF_RANGE.format(
-                where=where, field="effort_weeks", low=1, high=MAX_WEEKS, value=weeks
-            )
-        )
+def _tags(data: dict, key: str, where: str) -> list:
     tags = data.get("tags") or []
     if not isinstance(tags, list):
         raise BankFileError(WRONG_TYPE.format(where=where, field="tags", kind="a list"))
@@ -205,16 +233,148 @@ def _action(raw: Any, domain_keys: set[str], seen: set[str]) -> dict:
             raise BankFileError(
                 UNKNOWN_TAG.format(key=key, tag=tag, allowed=", ".join(ALLOWED_TAGS))
             )
+    return list(tags)
+
+
+def _whole(data: dict, field: str, where: str, low: int, high: int) -> int:
+    value = _require(data, field, where)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise BankFileError(
+            OUT_OF_RANGE.format(where=where, field=field, low=low, high=high, value=value)
+        )
+    return value
+
+
+def _keys(data: dict, field: str, where: str, *, required: bool) -> list[str]:
+    value = _require(data, field, where) if required else data.get(field) or []
+    if not isinstance(value, list) or (required and not value):
+        kind = "a non-empty list of keys" if required else "a list of keys"
+        raise BankFileError(WRONG_TYPE.format(where=where, field=field, kind=kind))
+    if not all(isinstance(item, str) for item in value):
+        raise BankFileError(WRONG_TYPE.format(where=where, field=field, kind="a list of keys"))
+    return list(value)
+
+
+def _action(
+    raw: Any, domain_keys: set[str], seen: dict[str, bool], question_keys: set[str]
+) -> dict:
+    """`seen` maps the action keys read so far to whether each is in the v2 form."""
+    data = _mapping(raw, "An action")
+    key = _key(data, "An action", limit=80)
+    where = f"Action '{key}'"
+    if key in seen:
+        raise BankFileError(DUPLICATE_KEY.format(kind="action", key=key))
+    v2 = data.get("lifts") is not None
+    # The form is checked before the fields, so a stray v2 action in a v1 catalog (or the other
+    # way round) is named as such rather than as a missing field.
+    first = next(iter(seen.items()), None)
+    if first is not None and first[1] != v2:
+        form = "v2 ('lifts')" if v2 else "v1 ('stage', no 'lifts')"
+        raise BankFileError(MIXED_ACTION_FORMS.format(key=key, form=form, first=first[0]))
+    seen[key] = v2
+    domain = _text(data, "domain", where)
+    if domain not in domain_keys:
+        raise BankFileError(UNKNOWN_DOMAIN.format(key=key, domain=domain))
+    if not v2:
+        return {
+            "key": key,
+            "domain": domain,
+            "stage": _stage(_require(data, "stage", where), where),
+            "title": _text(data, "title", where, limit=200),
+            "why": _text(data, "why", where),
+            "effort": _text(data, "effort", where, limit=60),
+            "effort_weeks": _whole(data, "effort_weeks", where, 1, MAX_WEEKS),
+            "tags": _tags(data, key, where),
+        }
+    lifts = _keys(data, "lifts", where, required=True)
+    for question in lifts:
+        if question not in question_keys:
+            raise BankFileError(UNKNOWN_LIFT.format(key=key, question=question))
+    level = _whole(data, "from_level", where, 1, 4)
+    if data.get("stage") is not None and STAGE_BY_KEY.get(data["stage"]) != level + 1:
+        raise BankFileError(STAGE_DISAGREES.format(key=key, stage=data["stage"], level=level))
     return {
         "key": key,
         "domain": domain,
-        "stage": _stage(_require(data, "stage", where), where),
+        "stage": level + 1,  # the level it lifts to, so v1 code reading `stage` still works
+        "lifts": lifts,
+        "from_level": level,
         "title": _text(data, "title", where, limit=200),
         "why": _text(data, "why", where),
+        "done_when": _text(data, "done_when", where),
+        "first_step": _text(data, "first_step", where),
         "effort": _text(data, "effort", where, limit=60),
-        "effort_weeks": weeks,
-        "tags": list(tags),
+        "effort_weeks": _whole(data, "effort_weeks", where, 1, MAX_WEEKS),
+        "owner": _text(data, "owner", where, limit=OWNER_LIMIT),
+        "prerequisites": _keys(data, "prerequisites", where, required=False),
+        "tags": _tags(data, key, where),
     }
+
+
+def _is_v2(action: dict) -> bool:
+    return "lifts" in action
+
+
+def _find_cycle(actions: list[dict]) -> list[str] | None:
+    """The first prerequisite cycle met walking the catalog in file order, as a closed path."""
+    requires = {a["key"]: a["prerequisites"] for a in actions}
+    done: set[str] = set()
+
+    def walk(key: str, path: list[str]) -> list[str] | None:
+        if key in path:
+            return path[path.index(key) :] + [key]
+        if key in done:
+            return None
+        for prerequisite in requires[key]:
+            cycle = walk(prerequisite, [*path, key])
+            if cycle:
+                return cycle
+        done.add(key)
+        return None
+
+    for action in actions:
+        cycle = walk(action["key"], [])
+        if cycle:
+            return cycle
+    return None
+
+
+def _check_catalog_v2(actions: list[dict], question_order: list[str]) -> None:
+    """Prerequisites name real actions at the same or a lower level, without cycles, and every
+    practice step (question, k → k+1) for k = 1..4 has an action."""
+    by_key = {a["key"]: a for a in actions}
+    for action in actions:
+        for prerequisite in action["prerequisites"]:
+            if prerequisite == action["key"]:
+                raise BankFileError(SELF_PREREQUISITE.format(key=action["key"]))
+            if prerequisite not in by_key:
+                raise BankFileError(
+                    UNKNOWN_PREREQUISITE.format(key=action["key"], prerequisite=prerequisite)
+                )
+            if by_key[prerequisite]["from_level"] > action["from_level"]:
+                raise BankFileError(
+                    PREREQUISITE_HIGHER.format(
+                        key=action["key"],
+                        level=action["from_level"],
+                        prerequisite=prerequisite,
+                        prerequisite_level=by_key[prerequisite]["from_level"],
+                    )
+                )
+    cycle = _find_cycle(actions)
+    if cycle:
+        raise BankFileError(PREREQUISITE_CYCLE.format(cycle=" -> ".join(cycle)))
+    covered = {(q, a["from_level"]) for a in actions for q in a["lifts"]}
+    missing = [
+        f"{question} {level}->{level + 1}"
+        for question in question_order
+        for level in range(1, 5)
+        if (question, level) not in covered
+    ]
+    if missing:
+        examples = ", ".join(missing[:COVERAGE_EXAMPLES])
+        if len(missing) > COVERAGE_EXAMPLES:
+            examples += ", …"
+        raise BankFileError(COVERAGE_GAP.format(count=len(missing), examples=examples))
 
 
 def validate_bank(raw: Any) -> dict:
@@ -234,8 +394,13 @@ def validate_bank(raw: Any) -> dict:
     if not isinstance(raw_domains, list) or not raw_domains:
         raise BankFileError(NO_DOMAINS)
     domains = [_domain(d, domain_keys, question_keys) for d in raw_domains]
-    action_keys: set[str] = set()
-    actions = [_action(a, domain_keys, action_keys) for a in data.get("actions") or []]
+    action_forms: dict[str, bool] = {}
+    actions = [
+        _action(a, domain_keys, action_forms, question_keys) for a in data.get("actions") or []
+    ]
+    if actions and _is_v2(actions[0]):
+        order = [q["key"] for d in domains for q in d["questions"]]
+        _check_catalog_v2(actions, order)
     return {
         "slug": slug,
         "name": _text(data, "name", "The file", limit=120),
@@ -263,7 +428,10 @@ def dump_bank(bank: dict) -> str:
     """Write a normalized bank as YAML in the documented file shape."""
 
     def question(q: dict) -> dict:
-        out: dict[str, Any] = {"key": q["key"], "text": q["text"]}
+        out: dict[str, Any] = {"key": q["key"]}
+        if q.get("label"):
+            out["label"] = q["label"]
+        out["text"] = q["text"]
         if q["help"]:
             out["help"] = q["help"]
         out["weight"] = _number(q["weight"])
@@ -276,6 +444,13 @@ def dump_bank(bank: dict) -> str:
         return out
 
     def action(a: dict) -> dict:
+        if _is_v2(a):
+            # The stage is derived from from_level, so the file does not repeat it.
+            return {
+                field: a[field]
+                for field in V2_ACTION_FIELDS
+                if field not in ("prerequisites", "tags") or a[field]
+            }
         out = {k: v for k, v in a.items() if k != "tags" or v}
         out["stage"] = STAGE_KEYS[a["stage"]]
         return out

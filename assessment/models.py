@@ -181,6 +181,8 @@ class Question(FrozenWhenPublished):
 
     domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="questions")
     key = models.SlugField(max_length=80)
+    # A short name for the practice ("customer tiers") for the roadmap and gate reasons.
+    label = models.CharField(max_length=60, blank=True)
     text = models.TextField()
     help_text = models.TextField(blank=True)
     weight = models.FloatField(default=1, validators=[MinValueValidator(0.01)])
@@ -257,13 +259,35 @@ class Action(FrozenWhenPublished):
     )
     tags = models.JSONField(default=list, blank=True)
     position = models.PositiveIntegerField(default=0)
+    # Catalog v2 (practice-level). Blank on v1 actions, which establish a domain `stage`.
+    lifts = models.JSONField(
+        default=list, blank=True, help_text="Question keys (practices) this action lifts."
+    )
+    from_level = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Lifts its practices from this level to the next; its stage is one above.",
+    )
+    done_when = models.TextField(blank=True)
+    first_step = models.TextField(blank=True, help_text="What to do in the first two weeks.")
+    owner = models.CharField(max_length=60, blank=True, help_text="Suggested owner role.")
+    prerequisites = models.JSONField(default=list, blank=True, help_text="Other action keys.")
 
     class Meta:
         ordering = ["version", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["version", "key"], name="unique_action_key"),
             models.CheckConstraint(condition=Q(stage__gte=2, stage__lte=5), name="action_stage"),
+            models.CheckConstraint(
+                condition=Q(from_level__isnull=True)
+                | Q(from_level__gte=1, from_level__lte=4, stage=models.F("from_level") + 1),
+                name="action_from_level_below_stage",
+            ),
         ]
+
+    @property
+    def is_practice_action(self) -> bool:
+        return self.from_level is not None
 
     def __str__(self) -> str:
         return self.title

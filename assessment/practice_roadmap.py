@@ -4,15 +4,57 @@ Catalog v2 actions lift named practices (question keys) from one level to the ne
 product.md's "Roadmap v2"; docs/roadmap.md explains them for CS leaders. Catalogs whose actions
 carry no `lifts` (question bank v1) keep the v1 rules in assessment/roadmap.py, so v1 reports stay
 byte-identical.
+
+How the rules are read here, where product.md leaves room:
+- a practice is *in the plan* when its level is below its target. A failed gate question is in the
+  plan too while it is below its gate's level, even if its domain's target would not reach it,
+  because it caps the whole org. A domain below its target whose practices all meet the target
+  (possible with agreed answers or custom thresholds) puts its lowest practices in the plan, so
+  such a domain is never left without a next step;
+- an action is proposed only when none of the practices it lifts is below its `from_level`
+  ("never more than one level above its practice"). An unmet prerequisite that is out of reach in
+  that sense is not proposed: the next-level actions of the practices holding it back stand in for
+  it, so the dependent still shows up, after them;
+- actions excluded by the caller (open or done in the plan) are not proposed, and as prerequisites
+  they count as under way: they neither block nor delay what depends on them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import heapq
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
-from assessment.roadmap import DomainPlan
-from assessment.scoring import Result
+from assessment.roadmap import HORIZONS, TAG_LABELS, DomainPlan, domain_plans
+from assessment.scoring import LEVELS, STAGE_NAMES, Result
+
+DISAGREEMENT_SHARE = 0.25  # alignment gaps on at least this share of answered questions
+DONT_KNOW_SHARE = 0.40  # "don't know" on at least this share of a domain's answers
+# Shares are computed by callers in floating point (2/5 may arrive as 0.39999999999999997).
+_SHARE_SLACK = 1e-9
+
+INVALID_LEVEL = "Practice {key!r} has level {value!r}; a level must be a whole number from 1 to 5."
+INVALID_ANSWER_LEVEL = (
+    "Question {key!r} has answer {value!r}; an answer must be a level from 1 to 5 or None "
+    "(don't know)."
+)
+MISMATCHED_PRACTICE_KEY = "Practice stored under {key!r} has key {value!r}; they must match."
+INVALID_FROM_LEVEL = (
+    "Action {key!r} lifts from level {value!r}; from_level must be a whole number from 1 to 4."
+)
+INVALID_EFFORT = (
+    "Action {key!r} has effort_weeks {value!r}; it must be a whole number of weeks, 0 or more."
+)
+DUPLICATE_ACTION_KEY = "Action key {key!r} is used more than once; action keys must be unique."
+NO_LIFTS = "Action {key!r} lifts no practice."
+UNKNOWN_PRACTICE = "Action {key!r} lifts {practice!r}, which is not one of the org's practices."
+UNKNOWN_PREREQUISITE = "Action {key!r} needs {prerequisite!r}, which is not in the catalog."
+PREREQUISITE_CYCLE = "Actions {keys} need each other in a cycle; prerequisites must not loop."
+INVALID_SHARE = "Don't-know share for domain {key!r} is {value!r}; it must be a number from 0 to 1."
+UNKNOWN_DOMAIN = "Don't-know share given for {key!r}, which is not a domain of this result."
+MISSING_LABEL = "Question {key!r} has no practice label."
+UNKNOWN_QUESTION_DOMAIN = "Question {key!r} belongs to {domain!r}, which is not in this result."
 
 
 @dataclass(frozen=True)
@@ -42,7 +84,7 @@ class Practice:
     domain_key: str
     label: str  # a short practice label ("customer tiers"), not the question text
     level: int  # agreed answer, else mean rounded down; "don't know" counts as 1
-    target: int  # follows its domain's target stage
+    target: int  # follows its domain's target stage (build_practice_roadmap enforces it)
     previous_level: int | None = None  # from the previous result, when there is one
 
     @property
@@ -54,7 +96,9 @@ class Practice:
 class PracticeItem:
     action: PracticeAction
     horizon: int  # 30, 90 or 180
-    lifts: tuple[Practice, ...]  # the practices below target it lifts
+    # The practices this action moves now (each at the action's from_level), in the action's
+    # `lifts` order; a prerequisite may move practices that are already at their target.
+    lifts: tuple[Practice, ...]
     why_first: str  # why it sits where it does (cap, lowest level, regression, prerequisite)
     first_step_only: bool = False  # a longer action whose first step is pulled into 30 days
 
@@ -78,31 +122,579 @@ class PracticeRoadmap:
     practices: tuple[Practice, ...]
     horizons: tuple[PracticeHorizon, ...]
     warnings: tuple[Warning, ...] = ()
+    # Candidates that found no room in any horizon, best first ("and later: ...").
+    deferred: tuple[PracticeAction, ...] = ()
 
     @property
     def items(self) -> tuple[PracticeItem, ...]:
         return tuple(item for horizon in self.horizons for item in horizon.items)
 
 
+# --- levels -----------------------------------------------------------------------------------
+
+
+def _is_level(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value in LEVELS
+
+
+def practice_levels(
+    answers: Mapping[str, Sequence[int | None]],
+    agreed: Mapping[str, int] | None = None,
+) -> dict[str, int]:
+    """Question key → the org's level on it: the agreed answer, else the mean of the answered
+    levels rounded down; None ("don't know") counts as level 1; no answer at all is level 1.
+    Keys are those of `answers` then any only in `agreed`, in that order."""
+    agreed = agreed or {}
+    levels: dict[str, int] = {}
+    for key, given in answers.items():
+        for value in given:
+            if value is not None and not _is_level(value):
+                raise ValueError(INVALID_ANSWER_LEVEL.format(key=key, value=value))
+        counted = [1 if value is None else value for value in given]
+        # Integer floor division: exact, so 2.999... can never round up to 3.
+        levels[key] = sum(counted) // len(counted) if counted else 1
+    for key, value in agreed.items():
+        if not _is_level(value):
+            raise ValueError(INVALID_LEVEL.format(key=key, value=value))
+        levels[key] = value
+    return levels
+
+
+def practices_for(
+    result: Result,
+    *,
+    levels: Mapping[str, int],
+    labels: Mapping[str, str],
+    question_domains: Mapping[str, str],
+    targets: Mapping[str, int] | None = None,
+    previous_levels: Mapping[str, int] | None = None,
+) -> dict[str, Practice]:
+    """The org's practices, in `question_domains` order: level from `levels` (1 when missing, as
+    for an unanswered question), target from its domain's target stage, previous level when the
+    previous result has the question."""
+    plans = {plan.key: plan for plan in domain_plans(result, targets)}
+    previous_levels = previous_levels or {}
+    practices = {}
+    for key, domain in question_domains.items():
+        if domain not in plans:
+            raise ValueError(UNKNOWN_QUESTION_DOMAIN.format(key=key, domain=domain))
+        if not labels.get(key):
+            raise ValueError(MISSING_LABEL.format(key=key))
+        practices[key] = Practice(
+            key=key,
+            domain_key=domain,
+            label=labels[key],
+            level=levels.get(key, 1),
+            target=plans[domain].target,
+            previous_level=previous_levels.get(key),
+        )
+    return practices
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+def _check_inputs(actions: Sequence[PracticeAction], practices: Mapping[str, Practice]) -> None:
+    for key, practice in practices.items():
+        if practice.key != key:
+            raise ValueError(MISMATCHED_PRACTICE_KEY.format(key=key, value=practice.key))
+        if not _is_level(practice.level):
+            raise ValueError(INVALID_LEVEL.format(key=key, value=practice.level))
+        if practice.previous_level is not None and not _is_level(practice.previous_level):
+            raise ValueError(INVALID_LEVEL.format(key=key, value=practice.previous_level))
+    keys: set[str] = set()
+    for action in actions:
+        if action.key in keys:
+            raise ValueError(DUPLICATE_ACTION_KEY.format(key=action.key))
+        keys.add(action.key)
+        level = action.from_level
+        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 4:
+            raise ValueError(INVALID_FROM_LEVEL.format(key=action.key, value=level))
+        weeks = action.effort_weeks
+        if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 0:
+            raise ValueError(INVALID_EFFORT.format(key=action.key, value=weeks))
+        if not action.lifts:
+            raise ValueError(NO_LIFTS.format(key=action.key))
+        for practice in action.lifts:
+            if practice not in practices:
+                raise ValueError(UNKNOWN_PRACTICE.format(key=action.key, practice=practice))
+    for action in actions:
+        for prerequisite in action.prerequisites:
+            if prerequisite not in keys:
+                raise ValueError(
+                    UNKNOWN_PREREQUISITE.format(key=action.key, prerequisite=prerequisite)
+                )
+    _check_no_cycle(actions)
+
+
+def _check_no_cycle(actions: Sequence[PracticeAction]) -> None:
+    needs = {action.key: action.prerequisites for action in actions}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    for root in needs:
+        if root in state:
+            continue
+        # Iterative DFS: a long prerequisite chain must not hit Python's recursion limit.
+        path: list[str] = []
+        stack: list[tuple[str, int]] = [(root, 0)]
+        while stack:
+            key, index = stack.pop()
+            if index == 0:
+                state[key] = 1
+                path.append(key)
+            if index < len(needs[key]):
+                stack.append((key, index + 1))
+                nxt = needs[key][index]
+                if state.get(nxt) == 1:
+                    loop = path[path.index(nxt) :]
+                    raise ValueError(PREREQUISITE_CYCLE.format(keys=", ".join(loop)))
+                if nxt not in state:
+                    stack.append((nxt, 0))
+            else:
+                state[key] = 2
+                path.pop()
+
+
+def _check_shares(result: Result, shares: Mapping[str, float]) -> None:
+    domains = {d.key for d in result.domains}
+    for key, value in shares.items():
+        if key not in domains:
+            raise ValueError(UNKNOWN_DOMAIN.format(key=key))
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not math.isfinite(value) or not 0 <= value <= 1:
+            raise ValueError(INVALID_SHARE.format(key=key, value=value))
+
+
+# --- the plan ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Cap:
+    group: int  # 0: failed gate, 1: capping domain
+    caps_at: int
+    domain_name: str = ""
+    gate_level: int | None = None
+
+
+def _with_domain_targets(
+    practices: Mapping[str, Practice], plans: Mapping[str, DomainPlan]
+) -> dict[str, Practice]:
+    """Each practice's target is its domain's target, whatever the caller put in it."""
+    fixed = {}
+    for key, practice in practices.items():
+        plan = plans.get(practice.domain_key)
+        if plan is not None and practice.target != plan.target:
+            practice = replace(practice, target=plan.target)
+        fixed[key] = practice
+    return fixed
+
+
+def _practice_caps(
+    result: Result,
+    practices: Mapping[str, Practice],
+    gate_levels: Mapping[str, int] | None,
+    plans: Mapping[str, DomainPlan],
+) -> dict[str, _Cap]:
+    """Practice key → the tightest cap it is part of (a failed gate beats a capping domain)."""
+    caps: dict[str, _Cap] = {}
+    gates = gate_levels or {}
+    domain_caps: dict[str, int] = {}
+    for reason in result.cap_reasons:
+        if reason.kind == "gate":
+            practice = practices.get(reason.key)
+            need = gates.get(reason.key)
+            if practice is None or (need is not None and practice.level >= need):
+                continue
+            cap = _Cap(0, reason.caps_at, gate_level=need)
+            if reason.key not in caps or cap.caps_at < caps[reason.key].caps_at:
+                caps[reason.key] = cap
+        elif reason.kind == "domain":
+            domain_caps[reason.key] = min(domain_caps.get(reason.key, 99), reason.caps_at)
+    for key, practice in practices.items():
+        if key in caps or practice.domain_key not in domain_caps:
+            continue
+        plan = plans.get(practice.domain_key)
+        name = plan.name if plan else practice.domain_key
+        caps[key] = _Cap(1, domain_caps[practice.domain_key], domain_name=name)
+    return caps
+
+
+def _in_plan(
+    practices: Mapping[str, Practice],
+    plans: Sequence[DomainPlan],
+    caps: Mapping[str, _Cap],
+) -> set[str]:
+    chosen = {
+        key
+        for key, p in practices.items()
+        if p.level < 5 and (p.level < p.target or caps.get(key, _Cap(9, 9)).group == 0)
+    }
+    for plan in plans:
+        if plan.stage >= plan.target:
+            continue
+        own = [p for p in practices.values() if p.domain_key == plan.key and p.level < 5]
+        if own and not any(p.key in chosen for p in own):
+            lowest = min(p.level for p in own)
+            chosen |= {p.key for p in own if p.level == lowest}
+    return chosen
+
+
+def _moves(action: PracticeAction, practices: Mapping[str, Practice]) -> tuple[Practice, ...]:
+    return tuple(practices[k] for k in action.lifts if practices[k].level == action.from_level)
+
+
+def _is_met(action: PracticeAction, practices: Mapping[str, Practice]) -> bool:
+    return all(practices[k].level >= action.to_level for k in action.lifts)
+
+
+def _holding_back(action: PracticeAction, practices: Mapping[str, Practice]) -> list[Practice]:
+    """The practices too low for this action to be proposed yet (below its from_level)."""
+    return [practices[k] for k in action.lifts if practices[k].level < action.from_level]
+
+
+@dataclass
+class _Graph:
+    order: dict[str, int]  # action key → catalog position
+    needs: dict[str, list[str]]  # proposed action → proposed actions that must come first
+    candidates: set[str]  # next steps of practices in the plan (as opposed to pure enablers)
+
+
+def _build_graph(
+    actions: Sequence[PracticeAction],
+    practices: Mapping[str, Practice],
+    in_plan: set[str],
+    exclude: frozenset[str],
+) -> _Graph:
+    by_key = {a.key: a for a in actions}
+    order = {a.key: n for n, a in enumerate(actions)}
+    next_steps: dict[tuple[str, int], list[str]] = {}
+    for action in actions:
+        for practice in action.lifts:
+            next_steps.setdefault((practice, action.from_level), []).append(action.key)
+
+    def excluded(action: PracticeAction) -> bool:
+        regressed = any(practices[k].regressed for k in action.lifts)
+        return action.key in exclude and not regressed
+
+    graph = _Graph(order=order, needs={}, candidates=set())
+    # Actions whose requirements are being resolved: an edge back to one of them would be a loop
+    # made by stand-ins (never by prerequisites, which _check_no_cycle rejects), so it is dropped.
+    resolving: set[str] = set()
+
+    def requirements(action: PracticeAction) -> list[str]:
+        """What must be proposed before `action`, standing in for out-of-reach prerequisites."""
+        found: list[str] = []
+        for key in action.prerequisites:
+            prerequisite = by_key[key]
+            if _is_met(prerequisite, practices) or excluded(prerequisite):
+                continue
+            if _holding_back(prerequisite, practices):
+                found += stand_ins(prerequisite)
+            else:
+                found.append(key)
+        return found
+
+    def stand_ins(action: PracticeAction) -> list[str]:
+        if action.key in resolving:
+            return []
+        resolving.add(action.key)
+        found: list[str] = []
+        for practice in _holding_back(action, practices):
+            for key in next_steps.get((practice.key, practice.level), []):
+                step = by_key[key]
+                if excluded(step):
+                    continue
+                if _holding_back(step, practices):
+                    found += stand_ins(step)
+                else:
+                    found.append(key)
+        resolving.discard(action.key)
+        return found
+
+    def add(key: str) -> None:
+        if key in graph.needs or key in resolving:
+            return
+        resolving.add(key)
+        needs = []
+        for required in requirements(by_key[key]):
+            if required in resolving or required == key:
+                continue
+            add(required)
+            if required in graph.needs and required not in needs:
+                needs.append(required)
+        resolving.discard(key)
+        graph.needs[key] = needs
+
+    for action in actions:
+        moved = _moves(action, practices)
+        if (
+            any(p.key in in_plan for p in moved)
+            and not _holding_back(action, practices)
+            and not excluded(action)
+        ):
+            graph.candidates.add(action.key)
+    for action in actions:  # catalog order keeps the stand-in choices deterministic
+        if action.key in graph.candidates:
+            add(action.key)
+    return graph
+
+
+# --- ranking ----------------------------------------------------------------------------------
+
+_RankKey = tuple[int, int, int, int, int, int, int]
+_NO_RANK: _RankKey = (9, 99, 9, 9, 10**9, 0, 10**9)
+
+
+def _rank(
+    graph: _Graph,
+    by_key: Mapping[str, PracticeAction],
+    practices: Mapping[str, Practice],
+    in_plan: set[str],
+    caps: Mapping[str, _Cap],
+    tags: frozenset[str],
+) -> tuple[list[str], dict[str, _RankKey], dict[str, str]]:
+    """Actions best first, prerequisites always before what needs them; also each action's own
+    rank key and, for those pulled forward by something that needs them, that something."""
+    own: dict[str, _RankKey] = {}
+    for key in graph.needs:
+        action = by_key[key]
+        moved = [p for p in _moves(action, practices) if p.key in in_plan]
+        if key not in graph.candidates or not moved:
+            own[key] = _NO_RANK
+            continue
+        cap = min(
+            ((caps[p.key].group, caps[p.key].caps_at) for p in moved if p.key in caps),
+            default=(2, 0),
+        )
+        regressed = 0 if any(p.regressed for p in moved) else 1
+        matched = sum(1 for t in action.tags if t in tags)
+        own[key] = (
+            cap[0],
+            cap[1],
+            action.from_level,
+            regressed,
+            action.effort_weeks,
+            -matched,
+            graph.order[key],
+        )
+    # An action ranks at least as high as anything that needs it.
+    dependents: dict[str, list[str]] = {key: [] for key in graph.needs}
+    for key, needs in graph.needs.items():
+        for required in needs:
+            dependents[required].append(key)
+    effective = dict(own)
+    needed_by: dict[str, str] = {}
+    for key in sorted(graph.needs, key=lambda k: own[k]):
+        stack = [key]
+        while stack:
+            current = stack.pop()
+            for required in graph.needs[current]:
+                if effective[key] < effective[required]:
+                    effective[required] = effective[key]
+                    needed_by[required] = current
+                    stack.append(required)
+    waiting = {key: len(needs) for key, needs in graph.needs.items()}
+    heap = [(effective[k], graph.order[k], k) for k, n in waiting.items() if n == 0]
+    heapq.heapify(heap)
+    ranked = []
+    while heap:
+        _, _, key = heapq.heappop(heap)
+        ranked.append(key)
+        for dependent in dependents[key]:
+            waiting[dependent] -= 1
+            if waiting[dependent] == 0:
+                heapq.heappush(heap, (effective[dependent], graph.order[dependent], dependent))
+    return ranked, own, needed_by
+
+
+# --- wording ----------------------------------------------------------------------------------
+
+
+def _join(words: Sequence[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _why_first(
+    action: PracticeAction,
+    practices: Mapping[str, Practice],
+    in_plan: set[str],
+    caps: Mapping[str, _Cap],
+    lowest: int,
+    needed_by: PracticeAction | None,
+    tags: frozenset[str],
+) -> str:
+    moved = [p for p in _moves(action, practices) if p.key in in_plan]
+    labels = _join([p.label for p in moved])
+    step = f"level {action.from_level} to {action.to_level}"
+    gate = [p for p in moved if p.key in caps and caps[p.key].group == 0]
+    domain = [p for p in moved if p.key in caps and caps[p.key].group == 1]
+    regressed = [p for p in moved if p.regressed]
+    if needed_by is not None:
+        text = f"Needed before {needed_by.title}"
+    elif gate:
+        cap = min((caps[p.key] for p in gate), key=lambda c: c.caps_at)
+        text = (
+            f"Fixes a failed foundation ({_join([p.label for p in gate])}) that caps you at "
+            f"{STAGE_NAMES[cap.caps_at]}"
+        )
+        if cap.gate_level is not None:
+            text += f"; the next stage needs level {cap.gate_level}"
+    elif domain:
+        cap = min((caps[p.key] for p in domain), key=lambda c: c.caps_at)
+        text = (
+            f"{cap.domain_name} caps you at {STAGE_NAMES[cap.caps_at]}; this lifts "
+            f"{_join([p.label for p in domain])} from {step}"
+        )
+    elif regressed:
+        first = regressed[0]
+        text = (
+            f"{_capitalised(first.label)} slipped from level {first.previous_level} to "
+            f"{first.level} since the last assessment"
+        )
+    elif moved and action.from_level == lowest:
+        text = f"Lowest practice level in your plan (level {lowest}): lifts {labels} to level "
+        text += str(action.to_level)
+    elif moved:
+        text = f"Next step for {labels}: {step}"
+    else:
+        text = f"Lifts {_join([p.label for p in _moves(action, practices)])} from {step}"
+    matched = [t for t in action.tags if t in tags]
+    text += "."
+    if matched:
+        text += " Suits " + " and ".join(TAG_LABELS.get(t, t) for t in matched) + "."
+    return text
+
+
+def _warnings(
+    result: Result, shares: Mapping[str, float], plans: Sequence[DomainPlan]
+) -> tuple[Warning, ...]:
+    warnings = []
+    answered = sum(d.answered for d in result.domains)
+    disagreed = len({g.question_key for g in result.alignment_gaps})
+    # Whole numbers times 0.25 are exact in floating point, so the boundary is exact too.
+    if answered and disagreed >= DISAGREEMENT_SHARE * answered:
+        warnings.append(
+            Warning(
+                kind="deep-disagreement",
+                key="",
+                text=(
+                    f"Calibrate before acting: respondents disagree on {disagreed} of "
+                    f"{answered} answered questions, and this roadmap is built on their "
+                    "averaged answers."
+                ),
+            )
+        )
+    for plan in plans:  # result order, whatever the order of `shares`
+        share = shares.get(plan.key)
+        if share is None or share < DONT_KNOW_SHARE - _SHARE_SLACK:
+            continue
+        percent = math.floor(share * 100 + _SHARE_SLACK)
+        warnings.append(
+            Warning(
+                kind="uncertain-domain",
+                key=plan.key,
+                text=(
+                    f'{plan.name} is uncertain: {percent}% of its answers are "Don\'t know", '
+                    "so its levels and actions may be off. Find out who knows before acting."
+                ),
+            )
+        )
+    return tuple(warnings)
+
+
+# --- entry point ------------------------------------------------------------------------------
+
+
 def build_practice_roadmap(
     result: Result,
-    actions: tuple[PracticeAction, ...],
+    actions: Sequence[PracticeAction],
     *,
     practices: Mapping[str, Practice],
     gate_levels: Mapping[str, int] | None = None,
     targets: Mapping[str, int] | None = None,
     tags: frozenset[str] = frozenset(),
     exclude: frozenset[str] = frozenset(),  # action keys already open or done in the plan
+    dont_know_share: Mapping[str, float] | None = None,
 ) -> PracticeRoadmap:
-    """Deterministic. `practices` maps question keys to the org's Practice (levels, targets and,
-    when there is a previous result, previous levels)."""
-    raise NotImplementedError("roadmap v2 engine: being written (issue 12)")
+    """Deterministic. `practices` maps question keys to the org's Practice (levels and, when
+    there is a previous result, previous levels); each practice's target is reset to its domain's
+    target from `targets` (default: one stage above the domain). `gate_levels` maps gate question
+    keys to the level their gate needs. `tags` are the org's profile tags. `dont_know_share` maps
+    domain keys to the share (0..1) of that domain's answers that are "don't know".
+    Raises ValueError on bad input (messages are the module's constants)."""
+    _check_inputs(actions, practices)
+    shares = dont_know_share or {}
+    _check_shares(result, shares)
+    plans = domain_plans(result, targets)
+    plan_by_key = {plan.key: plan for plan in plans}
+    practices = _with_domain_targets(practices, plan_by_key)
+    caps = _practice_caps(result, practices, gate_levels, plan_by_key)
+    in_plan = _in_plan(practices, plans, caps)
+    by_key = {a.key: a for a in actions}
+    graph = _build_graph(actions, practices, in_plan, exclude)
+    ranked, own, needed_by = _rank(graph, by_key, practices, in_plan, caps, tags)
+    lowest = min((by_key[k].from_level for k in graph.candidates), default=0)
+
+    def item(key: str, days: int, first_step_only: bool = False) -> PracticeItem:
+        action = by_key[key]
+        need = by_key[needed_by[key]] if key in needed_by else None
+        why = _why_first(action, practices, in_plan, caps, lowest, need, tags)
+        if first_step_only:
+            why = f"First step of a longer action, started now. {why}"
+        return PracticeItem(
+            action=action,
+            horizon=days,
+            lifts=_moves(action, practices),
+            why_first=why,
+            first_step_only=first_step_only,
+        )
+
+    placed: dict[str, int] = {}  # action key → horizon index
+    slots: list[list[str]] = [[] for _ in HORIZONS]
+    deferred = []
+    for key in ranked:
+        needs = graph.needs[key]
+        if any(required not in placed for required in needs):
+            deferred.append(by_key[key])  # its prerequisite found no room, so neither can it
+            continue
+        earliest = max((placed[required] for required in needs), default=0)
+        for index in range(earliest, len(HORIZONS)):
+            _, most, longest = HORIZONS[index]
+            if len(slots[index]) < most and by_key[key].effort_weeks <= longest:
+                slots[index].append(key)
+                placed[key] = index
+                break
+        else:
+            deferred.append(by_key[key])
+
+    horizons = [[item(key, days) for key in slots[i]] for i, (days, _, _) in enumerate(HORIZONS)]
+    # Never an empty month while there is work: start the best longer actions now. The best-ranked
+    # action outside 30 days always has its prerequisites inside it (they rank before it).
+    free = HORIZONS[0][1] - len(slots[0])
+    later = [key for key in ranked if placed.get(key, 0) > 0]
+    starts = [key for key in later if all(placed[r] == 0 for r in graph.needs[key])][:free]
+    horizons[0] += [item(key, HORIZONS[0][0], first_step_only=True) for key in starts]
+    return PracticeRoadmap(
+        domains=plans,
+        practices=_ordered(practices.values(), plans),
+        horizons=tuple(
+            PracticeHorizon(days, tuple(items))
+            for (days, _, _), items in zip(HORIZONS, horizons, strict=True)
+        ),
+        warnings=_warnings(result, shares, plans),
+        deferred=tuple(deferred),
+    )
 
 
-def practice_levels(
-    answers: Mapping[str, tuple[int | None, ...]],
-    agreed: Mapping[str, int] | None = None,
-) -> dict[str, int]:
-    """Question key → the org's level on it: the agreed answer, else the mean of the answered
-    levels rounded down; None ("don't know") counts as level 1; no answer at all is level 1."""
-    raise NotImplementedError("roadmap v2 engine: being written (issue 12)")
+def _ordered(practices: Iterable[Practice], plans: Sequence[DomainPlan]) -> tuple[Practice, ...]:
+    """Domain order of the result, then the caller's order within a domain."""
+    position = {plan.key: n for n, plan in enumerate(plans)}
+    rows = sorted(
+        (position.get(p.domain_key, len(position)), n, p) for n, p in enumerate(practices)
+    )
+    return tuple(row[2] for row in rows)

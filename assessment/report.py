@@ -1,13 +1,18 @@
 """Everything the result report shows, built from the frozen snapshot, the version's action
-catalog (immutable once published), the targets and the org profile."""
+catalog (immutable once published), the targets and the org profile.
 
+The catalog picks the roadmap rules: a practice-level catalog (question bank v2, actions that
+lift named practices) gets roadmap v2 (assessment/practice_roadmap.py); a catalog of stage actions
+(bank v1) gets the v1 rules exactly as before, so v1 reports stay byte-identical."""
+
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.template.loader import render_to_string
 
-from assessment import charts, roadmap
-from assessment.models import Assessment
+from assessment import charts, practice_roadmap, roadmap
+from assessment.models import Action, Assessment
 from assessment.scoring import STAGE_NAMES, Result, Thresholds, phase_of
 from assessment.snapshot import snapshot_result
 
@@ -96,23 +101,48 @@ class AppendixDomain:
     questions: tuple[AppendixQuestion, ...]
 
 
+@dataclass(frozen=True)
+class PracticeStep:
+    """One roadmap v2 item as the report prints it."""
+
+    item: practice_roadmap.PracticeItem
+    practices: str  # the labels of the practices it lifts, joined ("tiers and playbooks")
+
+    @property
+    def action(self) -> practice_roadmap.PracticeAction:
+        return self.item.action
+
+
+@dataclass(frozen=True)
+class PracticeHorizonView:
+    days: int
+    steps: tuple[PracticeStep, ...]
+
+
 @dataclass
 class Report:
     assessment: Assessment
     result: Result
     questionnaire: dict
     respondents: list
-    roadmap: roadmap.Roadmap
+    roadmap: roadmap.Roadmap | practice_roadmap.PracticeRoadmap
     rows: list[DomainRow]
     radar: charts.Radar
     change: Change | None
     alignment_gaps: list
     data_gaps: list
     appendix: list[AppendixDomain] = field(default_factory=list)
+    # Roadmap v2 only (empty for a v1 catalog): the horizons as printed, and summary warnings.
+    practice_horizons: tuple[PracticeHorizonView, ...] = ()
+    warnings: tuple[practice_roadmap.Warning, ...] = ()
 
     @property
     def phase(self) -> str:
         return phase_of(self.result.stage)
+
+    @property
+    def is_practice_roadmap(self) -> bool:
+        return isinstance(self.roadmap, practice_roadmap.PracticeRoadmap)
 
 
 def _thresholds(snapshot: dict) -> Thresholds:
@@ -120,7 +150,11 @@ def _thresholds(snapshot: dict) -> Thresholds:
     return Thresholds(**values)
 
 
-def catalog(assessment: Assessment) -> list[roadmap.ActionDef]:
+def _catalog_rows(assessment: Assessment) -> list[Action]:
+    return list(assessment.version.actions.select_related("domain").order_by("position", "id"))
+
+
+def _action_defs(rows: Sequence[Action]) -> list[roadmap.ActionDef]:
     return [
         roadmap.ActionDef(
             key=a.key,
@@ -132,8 +166,80 @@ def catalog(assessment: Assessment) -> list[roadmap.ActionDef]:
             effort_weeks=a.effort_weeks,
             tags=tuple(a.tags),
         )
-        for a in assessment.version.actions.select_related("domain").order_by("position", "id")
+        for a in rows
     ]
+
+
+def _practice_actions(rows: Sequence[Action]) -> tuple[practice_roadmap.PracticeAction, ...]:
+    return tuple(
+        practice_roadmap.PracticeAction(
+            key=a.key,
+            domain_key=a.domain.key,
+            lifts=tuple(a.lifts),
+            from_level=a.from_level,
+            title=a.title,
+            why=a.why,
+            done_when=a.done_when,
+            first_step=a.first_step,
+            effort=a.effort,
+            effort_weeks=a.effort_weeks,
+            owner=a.owner,
+            prerequisites=tuple(a.prerequisites),
+            tags=tuple(a.tags),
+        )
+        for a in rows
+    )
+
+
+def catalog(assessment: Assessment) -> list[roadmap.ActionDef]:
+    """The version's catalog for the v1 rules."""
+    return _action_defs(_catalog_rows(assessment))
+
+
+def is_practice_catalog(rows: Sequence[Action]) -> bool:
+    # The loader refuses catalogs that mix the two forms, so one action tells for all.
+    return bool(rows) and rows[0].is_practice_action
+
+
+def practice_label(question: dict) -> str:
+    """The question's practice label; a bank without one gets its key in words
+    ("health-score-design" → "health score design"), short and never the full question."""
+    return question.get("label") or question["key"].replace("-", " ")
+
+
+def snapshot_levels(snapshot: dict) -> dict[str, int]:
+    """Question key → the org's level on it in this snapshot (roadmap v2 rule 1). Every question
+    of the snapshot is listed, unanswered ones with no answers (level 1)."""
+    given: dict[str, list[int | None]] = {
+        q["key"]: [] for d in snapshot["domains"] for q in d["questions"]
+    }
+    for answer in snapshot["answers"]:
+        if answer["question"] not in given:
+            continue
+        if answer["dont_know"]:
+            given[answer["question"]].append(None)
+        elif answer["level"] is not None:  # a note without an answer is no answer
+            given[answer["question"]].append(answer["level"])
+    return practice_roadmap.practice_levels({k: tuple(v) for k, v in given.items()})
+
+
+def dont_know_shares(snapshot: dict) -> dict[str, float]:
+    """Domain key → the share of its answers that are "Don't know" (0 when nobody answered)."""
+    domain_of = {q["key"]: d["key"] for d in snapshot["domains"] for q in d["questions"]}
+    counts = {d["key"]: [0, 0] for d in snapshot["domains"]}  # [don't know, all answers]
+    for answer in snapshot["answers"]:
+        domain = domain_of.get(answer["question"])
+        if domain is None or not (answer["dont_know"] or answer["level"] is not None):
+            continue
+        counts[domain][0] += answer["dont_know"]
+        counts[domain][1] += 1
+    return {key: (dk / total if total else 0.0) for key, (dk, total) in counts.items()}
+
+
+def _joined(labels: Sequence[str]) -> str:
+    if len(labels) <= 1:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
 def org_tags(org) -> frozenset[str]:
@@ -185,20 +291,80 @@ def _appendix(snapshot: dict) -> list[AppendixDomain]:
     return domains
 
 
+def _practice_plan(
+    assessment: Assessment,
+    result: Result,
+    rows: Sequence[Action],
+    previous: Assessment | None,
+) -> tuple[practice_roadmap.PracticeRoadmap, tuple[PracticeHorizonView, ...]]:
+    snapshot = assessment.snapshot
+    questions = [(d["key"], q) for d in snapshot["domains"] for q in d["questions"]]
+    targets = {p.key: p.target for p in roadmap.domain_plans(result, assessment.targets)}
+    levels = snapshot_levels(snapshot)
+    # Previous levels only for practices the previous result asked about (it may be on v1).
+    before = snapshot_levels(previous.snapshot) if previous is not None else {}
+    labels = {q["key"]: practice_label(q) for _, q in questions}
+    practices = {
+        q["key"]: practice_roadmap.Practice(
+            key=q["key"],
+            domain_key=domain,
+            label=labels[q["key"]],
+            level=levels[q["key"]],
+            target=targets[domain],
+            previous_level=before.get(q["key"]),
+        )
+        for domain, q in questions
+    }
+    plan = practice_roadmap.build_practice_roadmap(
+        result,
+        _practice_actions(rows),
+        practices=practices,
+        gate_levels={q["key"]: q["gate"]["min_level"] for _, q in questions if q["gate"]},
+        targets=assessment.targets,
+        tags=org_tags(assessment.org),
+        dont_know_share=dont_know_shares(snapshot),
+    )
+    horizons = tuple(
+        PracticeHorizonView(
+            days=horizon.days,
+            steps=tuple(
+                PracticeStep(
+                    item=item,
+                    # The practices it moves, else (a prerequisite pulled in) what it lifts.
+                    practices=_joined(
+                        [p.label for p in item.lifts]
+                        or [labels[k] for k in item.action.lifts if k in labels]
+                    ),
+                )
+                for item in horizon.items
+            ),
+        )
+        for horizon in plan.horizons
+    )
+    return plan, horizons
+
+
 def report_build(*, assessment: Assessment, with_appendix: bool = True) -> Report:
     snapshot = assessment.snapshot
     result = snapshot_result(snapshot)
     thresholds = _thresholds(snapshot)
     questions = [(d["key"], q) for d in snapshot["domains"] for q in d["questions"]]
-    plan = roadmap.build_roadmap(
-        result,
-        catalog(assessment),
-        question_domains={q["key"]: domain for domain, q in questions},
-        gate_levels={q["key"]: q["gate"]["min_level"] for _, q in questions if q["gate"]},
-        targets=assessment.targets,
-        tags=org_tags(assessment.org),
-    )
+    rows = _catalog_rows(assessment)
     previous = previous_submitted(assessment)
+    practice_horizons: tuple[PracticeHorizonView, ...] = ()
+    warnings: tuple[practice_roadmap.Warning, ...] = ()
+    if is_practice_catalog(rows):
+        plan, practice_horizons = _practice_plan(assessment, result, rows, previous)
+        warnings = plan.warnings
+    else:
+        plan = roadmap.build_roadmap(
+            result,
+            _action_defs(rows),
+            question_domains={q["key"]: domain for domain, q in questions},
+            gate_levels={q["key"]: q["gate"]["min_level"] for _, q in questions if q["gate"]},
+            targets=assessment.targets,
+            tags=org_tags(assessment.org),
+        )
     before = {}
     change = None
     if previous is not None:
@@ -209,7 +375,7 @@ def report_build(*, assessment: Assessment, with_appendix: bool = True) -> Repor
             stage_after=result.stage,
             score_delta=round(result.overall_score - previous.overall_score, 1),
         )
-    rows = [
+    domain_rows = [
         DomainRow(
             plan=p,
             previous_score=before[p.key].score if p.key in before else None,
@@ -231,12 +397,14 @@ def report_build(*, assessment: Assessment, with_appendix: bool = True) -> Repor
         questionnaire=snapshot["questionnaire"],
         respondents=snapshot["respondents"],
         roadmap=plan,
-        rows=rows,
+        rows=domain_rows,
         radar=radar,
         change=change,
         alignment_gaps=alignment_gaps,
         data_gaps=data_gaps,
         appendix=_appendix(snapshot) if with_appendix else [],
+        practice_horizons=practice_horizons,
+        warnings=warnings,
     )
 
 

@@ -32,10 +32,7 @@ def build_snapshot(*, version: QuestionnaireVersion, answers, result: scoring.Re
                 "key": d["key"],
                 "name": d["name"],
                 "description": d["description"],
-                "questions": [
-                    {"key": q["key"], "text": q["text"], "gate": q["gate"], "options": q["answers"]}
-                    for q in d["questions"]
-                ],
+                "questions": [_question(q) for q in d["questions"]],
             }
             for d in bank["domains"]
         ],
@@ -53,6 +50,15 @@ def build_snapshot(*, version: QuestionnaireVersion, answers, result: scoring.Re
         ],
         "result": scoring.result_to_dict(result),
     }
+
+
+def _question(q: dict) -> dict:
+    out = {"key": q["key"], "text": q["text"], "gate": q["gate"], "options": q["answers"]}
+    # The practice label (bank v2) names the practice in the roadmap; banks without labels
+    # keep the snapshot shape they always had.
+    if q.get("label"):
+        out["label"] = q["label"]
+    return out
 
 
 def snapshot_result(snapshot: dict) -> scoring.Result:
