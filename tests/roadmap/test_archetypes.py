@@ -63,6 +63,8 @@ class Bank:
     version: QuestionnaireVersion
     domains: dict[str, list[str]]  # domain key → question keys, in bank order
     actions: set[str]
+    # action key → (lifts, level it lifts them to), to tell whether a prerequisite is met
+    reaches: dict[str, tuple[tuple[str, ...], int]]
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +76,9 @@ def bank(django_db_setup, django_db_blocker) -> Bank:
             d.key: [q.key for q in d.questions.order_by("position", "id")]
             for d in version.domains.order_by("position", "id")
         }
-        actions = set(version.actions.values_list("key", flat=True))
-        yield Bank(version, domains, actions)
+        rows = list(version.actions.all())
+        reaches = {a.key: (tuple(a.lifts), a.from_level + 1) for a in rows}
+        yield Bank(version, domains, {a.key for a in rows}, reaches)
 
 
 def levels_of(answers: dict) -> dict:
@@ -203,5 +206,21 @@ def test_archetype_gets_the_stage_and_roadmap_an_expert_expects(archetype, bank)
     if "first_steps_only" in expect:
         starts = [item.first_step_only for item in thirty]
         assert all(starts) == expect["first_steps_only"], story
+    # Every expert's rule: nothing is planned before what it needs is in place or planned.
+    level = {p.key: p.level for p in plan.practices}
+    placed: dict[str, int] = {}
+    for index, horizon in enumerate(plan.horizons):
+        for item in horizon.items:
+            if not item.first_step_only:
+                placed.setdefault(item.action.key, index)
+    for index, horizon in enumerate(plan.horizons):
+        for item in horizon.items:
+            for need in item.action.prerequisites:
+                lifts, to_level = bank.reaches[need]
+                met = all(level[key] >= to_level for key in lifts)
+                assert met or placed.get(need, 99) <= index, (
+                    f"{item.action.key} ({horizon.days}d) needs {need}, neither in place nor "
+                    f"planned before it\n{story}"
+                )
     warnings = sorted(w.kind + (f":{w.key}" if w.key else "") for w in plan.warnings)
     assert warnings == sorted(expect.get("warnings", [])), story
