@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -375,55 +376,34 @@ def _build_graph(
         regressed = any(practices[k].regressed for k in action.lifts)
         return action.key in exclude and not regressed
 
-    graph = _Graph(order=order, needs={}, candidates=set())
-    # Actions whose requirements are being resolved: an edge back to one of them would be a loop
-    # made by stand-ins (never by prerequisites, which _check_no_cycle rejects), so it is dropped.
-    resolving: set[str] = set()
-
-    def requirements(action: PracticeAction) -> list[str]:
-        """What must be proposed before `action`, standing in for out-of-reach prerequisites."""
+    def requirements(action: PracticeAction) -> tuple[list[str], list[str]]:
+        """What must be proposed before `action`: its unmet prerequisites within reach, and the
+        stand-ins for those out of reach."""
         found: list[str] = []
+        standing: list[str] = []
         for key in action.prerequisites:
             prerequisite = by_key[key]
             if _is_met(prerequisite, practices) or excluded(prerequisite):
                 continue
             if _holding_back(prerequisite, practices):
-                found += stand_ins(prerequisite)
+                standing += stand_ins(prerequisite, frozenset())
             else:
                 found.append(key)
-        return found
+        return found, standing
 
-    def stand_ins(action: PracticeAction) -> list[str]:
-        if action.key in resolving:
-            return []
-        resolving.add(action.key)
+    def stand_ins(action: PracticeAction, visiting: frozenset[str]) -> list[str]:
+        """The next steps of the practices too low for `action`, themselves within reach."""
+        visiting = visiting | {action.key}
         found: list[str] = []
         for practice in _holding_back(action, practices):
             for key in next_steps.get((practice.key, practice.level), []):
                 step = by_key[key]
-                if excluded(step):
+                if excluded(step) or key in visiting:
                     continue
-                if _holding_back(step, practices):
-                    found += stand_ins(step)
-                else:
-                    found.append(key)
-        resolving.discard(action.key)
+                found += stand_ins(step, visiting) if _holding_back(step, practices) else [key]
         return found
 
-    def add(key: str) -> None:
-        if key in graph.needs or key in resolving:
-            return
-        resolving.add(key)
-        needs = []
-        for required in requirements(by_key[key]):
-            if required in resolving or required == key:
-                continue
-            add(required)
-            if required in graph.needs and required not in needs:
-                needs.append(required)
-        resolving.discard(key)
-        graph.needs[key] = needs
-
+    graph = _Graph(order=order, needs={}, candidates=set())
     for action in actions:
         moved = _moves(action, practices)
         if (
@@ -432,10 +412,41 @@ def _build_graph(
             and not excluded(action)
         ):
             graph.candidates.add(action.key)
-    for action in actions:  # catalog order keeps the stand-in choices deterministic
-        if action.key in graph.candidates:
-            add(action.key)
+    # Every action to propose, breadth first from the candidates in catalog order.
+    real: dict[str, list[str]] = {}
+    standing: dict[str, list[str]] = {}
+    queue = deque(a.key for a in actions if a.key in graph.candidates)
+    seen = set(queue)
+    while queue:
+        key = queue.popleft()
+        real[key], subs = requirements(by_key[key])
+        standing[key] = [s for s in dict.fromkeys(subs) if s != key and s not in real[key]]
+        for required in (*real[key], *standing[key]):
+            if required not in seen:
+                seen.add(required)
+                queue.append(required)
+    # Prerequisites never loop (_check_no_cycle), but stand-ins can point back at what needs
+    # them; such an edge is dropped, so a real prerequisite always keeps its place.
+    needs = {key: list(required) for key, required in real.items()}
+    for key, subs in standing.items():
+        for sub in subs:
+            if not _reaches(needs, sub, key):
+                needs[key].append(sub)
+    graph.needs = needs
     return graph
+
+
+def _reaches(needs: Mapping[str, list[str]], start: str, goal: str) -> bool:
+    stack, seen = [start], {start}
+    while stack:
+        key = stack.pop()
+        if key == goal:
+            return True
+        for required in needs[key]:
+            if required not in seen:
+                seen.add(required)
+                stack.append(required)
+    return False
 
 
 # --- ranking ----------------------------------------------------------------------------------

@@ -299,22 +299,16 @@ def _practice_plan(
 ) -> tuple[practice_roadmap.PracticeRoadmap, tuple[PracticeHorizonView, ...]]:
     snapshot = assessment.snapshot
     questions = [(d["key"], q) for d in snapshot["domains"] for q in d["questions"]]
-    targets = {p.key: p.target for p in roadmap.domain_plans(result, assessment.targets)}
-    levels = snapshot_levels(snapshot)
-    # Previous levels only for practices the previous result asked about (it may be on v1).
-    before = snapshot_levels(previous.snapshot) if previous is not None else {}
     labels = {q["key"]: practice_label(q) for _, q in questions}
-    practices = {
-        q["key"]: practice_roadmap.Practice(
-            key=q["key"],
-            domain_key=domain,
-            label=labels[q["key"]],
-            level=levels[q["key"]],
-            target=targets[domain],
-            previous_level=before.get(q["key"]),
-        )
-        for domain, q in questions
-    }
+    # Previous levels only for practices the previous result asked about (it may be on v1).
+    practices = practice_roadmap.practices_for(
+        result,
+        levels=snapshot_levels(snapshot),
+        labels=labels,
+        question_domains={q["key"]: domain for domain, q in questions},
+        targets=assessment.targets,
+        previous_levels=snapshot_levels(previous.snapshot) if previous is not None else None,
+    )
     plan = practice_roadmap.build_practice_roadmap(
         result,
         _practice_actions(rows),

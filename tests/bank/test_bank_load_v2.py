@@ -2,6 +2,7 @@
 and frozen like v1, with every v2 field carried through; v1 rows keep blank v2 fields."""
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from assessment.bank import bank_export, bank_load, version_copy_to_draft
@@ -112,3 +113,26 @@ def test_admin_shows_the_practice_fields_of_an_action_and_the_label_of_a_questio
         assert text in action_page
     assert "Practice-level advice (v2 catalog)" in action_page
     assert "beta health score" in question_page
+
+
+def test_admin_version_page_lists_v2_actions_with_their_lifts_and_owner(
+    admin_client, settings, v2_version
+):
+    settings.WHITENOISE_AUTOREFRESH = True
+    page = admin_client.get(
+        reverse("admin:assessment_questionnaireversion_change", args=[v2_version.pk])
+    )
+
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Executive sponsor" in content
+    assert "[&quot;beta-q1&quot;, &quot;beta-q2&quot;]" in content
+
+
+def test_database_refuses_an_action_whose_stage_is_not_one_above_its_from_level(v2_version):
+    draft = version_copy_to_draft(version=v2_version)
+    action = draft.actions.get(key="alpha-q1-tiers-list")
+    action.from_level = 3  # still stage 2
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        action.save()

@@ -574,3 +574,18 @@ def test_practice_level_out_of_range_is_rejected():
             result_with({"seg": 1}), (), practices=practices(practice("a", "seg", 0))
         )
     assert str(error.value) == INVALID_LEVEL.format(key="a", value=0)
+
+
+def test_real_prerequisite_keeps_its_place_when_a_stand_in_points_back():
+    # play needs plan2; plan2 needs tier3, out of reach, whose stand-in is play itself (the
+    # next step of tiers). The catalog's own prerequisite wins: plan2 comes first.
+    result = result_with({"seg": 1})
+    given = practices(practice("tiers", "seg", 1), practice("plan", "seg", 2))
+    catalog = (
+        action("play", ["tiers"], 1, pre=["plan2"]),
+        action("plan2", ["plan"], 2, pre=["tier3"]),
+        action("tier3", ["tiers"], 3),
+    )
+    roadmap = build_practice_roadmap(result, catalog, practices=given, targets={"seg": 3})
+    assert keys(roadmap) == ["plan2", "play"]
+    assert roadmap.items[0].why_first == "Needed before Title play."
