@@ -462,9 +462,9 @@ def _rank(
     in_plan: set[str],
     caps: Mapping[str, _Cap],
     tags: frozenset[str],
-) -> tuple[list[str], dict[str, _RankKey], dict[str, str]]:
-    """Actions best first, prerequisites always before what needs them; also each action's own
-    rank key and, for those pulled forward by something that needs them, that something."""
+) -> tuple[list[str], dict[str, str]]:
+    """Actions best first, prerequisites always before what needs them; also, for each action
+    pulled forward by something that needs it, that something."""
     own: dict[str, _RankKey] = {}
     for key in graph.needs:
         action = by_key[key]
@@ -514,7 +514,7 @@ def _rank(
             waiting[dependent] -= 1
             if waiting[dependent] == 0:
                 heapq.heappush(heap, (effective[dependent], graph.order[dependent], dependent))
-    return ranked, own, needed_by
+    return ranked, needed_by
 
 
 # --- wording ----------------------------------------------------------------------------------
@@ -648,7 +648,7 @@ def build_practice_roadmap(
     in_plan = _in_plan(practices, plans, caps)
     by_key = {a.key: a for a in actions}
     graph = _build_graph(actions, practices, in_plan, exclude)
-    ranked, own, needed_by = _rank(graph, by_key, practices, in_plan, caps, tags)
+    ranked, needed_by = _rank(graph, by_key, practices, in_plan, caps, tags)
     lowest = min((by_key[k].from_level for k in graph.candidates), default=0)
 
     def item(key: str, days: int, first_step_only: bool = False) -> PracticeItem:
