@@ -38,24 +38,16 @@ EXPECTATIONS = {
     "only_in_30_days",
     "first_item_lifts",
     "first_steps_only",
+    "prerequisites_first",
 }
 ROLES = {"leader": Membership.Role.LEADER, "member": Membership.Role.MEMBER}
 
 
-def expert_cases() -> list:
-    """One case per archetype. An archetype with a `known_issue` is a strict expected failure:
-    the expectation stays what an expert says, and the test fails as soon as the engine meets it,
-    so the marker cannot outlive the issue."""
-    return [
-        pytest.param(
-            archetype,
-            id=archetype["key"],
-            marks=[pytest.mark.xfail(strict=True, reason=archetype["known_issue"])]
-            if archetype.get("known_issue")
-            else [],
-        )
-        for archetype in ARCHETYPES
-    ]
+KNOWN_ISSUES = [
+    (archetype, number)
+    for archetype in ARCHETYPES
+    for number in range(len(archetype.get("known_issues", [])))
+]
 
 
 @dataclass(frozen=True)
@@ -136,6 +128,10 @@ def test_archetype_file_has_at_least_ten_distinct_teams():
     assert len(set(keys)) == len(keys)
 
 
+def expectations_of(archetype: dict) -> list[dict]:
+    return [archetype["expect"]] + [issue["expect"] for issue in archetype.get("known_issues", [])]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("archetype", ARCHETYPES, ids=lambda a: a["key"])
 def test_archetype_answers_every_question_and_names_real_keys(archetype, bank):
@@ -146,30 +142,30 @@ def test_archetype_answers_every_question_and_names_real_keys(archetype, bank):
         assert list(person["answers"]) == questions, "answers must follow the bank, all 41"
         assert all(v == "dk" or v in (1, 2, 3, 4, 5) for v in person["answers"].values())
     assert people[0]["role"] == "leader"
-    expect = archetype["expect"]
-    assert set(expect) <= EXPECTATIONS
     assert set(archetype) <= {"key", "name", "story", "profile", "previous", "respondents"} | {
         "expect",
-        "known_issue",
+        "known_issues",
     }
-    practices = set(expect.get("address_all", [])) | set(expect.get("regressed_first", []))
-    practices |= set(expect.get("address_by_90_days", []))
-    practices |= {key for group in expect.get("address_one_of", []) for key in group}
-    assert practices <= set(questions)
-    only = set(expect.get("only_in_30_days", []))
-    assert only <= set(questions) | set(bank.domains)
-    actions = set(expect.get("not_in_30_days", [])) | set(expect.get("not_in_roadmap", []))
-    assert actions <= bank.actions
+    assert "stage" in archetype["expect"]
+    for issue in archetype.get("known_issues", []):
+        assert issue["why"].strip() and issue["expect"]
+    for expect in expectations_of(archetype):
+        assert set(expect) <= EXPECTATIONS
+        practices = set(expect.get("address_all", [])) | set(expect.get("regressed_first", []))
+        practices |= set(expect.get("address_by_90_days", []))
+        practices |= {key for group in expect.get("address_one_of", []) for key in group}
+        assert practices <= set(questions)
+        only = set(expect.get("only_in_30_days", []))
+        assert only <= set(questions) | set(bank.domains)
+        actions = set(expect.get("not_in_30_days", [])) | set(expect.get("not_in_roadmap", []))
+        assert actions <= bank.actions
 
 
 # --- the expert's expectations ----------------------------------------------------------------
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("archetype", expert_cases())
-def test_archetype_gets_the_stage_and_roadmap_an_expert_expects(archetype, bank):
-    report = build(archetype, bank.version)
-    expect = archetype["expect"]
+def check(report: Report, expect: dict, bank: Bank) -> None:
+    """Assert every statement of `expect` about the report's stage, roadmap and warnings."""
     assert report.is_practice_roadmap, "a v2 result must get roadmap v2"
     plan: PracticeRoadmap = report.roadmap
     story = describe(report)
@@ -177,8 +173,8 @@ def test_archetype_gets_the_stage_and_roadmap_an_expert_expects(archetype, bank)
     thirty_lifts = lifted(thirty)
     thirty_keys = {item.action.key for item in thirty}
 
-    assert report.result.stage == expect["stage"], story
-    assert thirty, "the 30-day horizon must never be empty while a domain is below target\n" + story
+    if "stage" in expect:
+        assert report.result.stage == expect["stage"], story
     for key in expect.get("address_all", []):
         assert key in thirty_lifts, f"30 days must lift {key}\n{story}"
     for group in expect.get("address_one_of", []):
@@ -206,7 +202,15 @@ def test_archetype_gets_the_stage_and_roadmap_an_expert_expects(archetype, bank)
     if "first_steps_only" in expect:
         starts = [item.first_step_only for item in thirty]
         assert all(starts) == expect["first_steps_only"], story
-    # Every expert's rule: nothing is planned before what it needs is in place or planned.
+    if expect.get("prerequisites_first"):
+        check_prerequisites_first(plan, bank, story)
+    if "warnings" in expect:
+        warnings = sorted(w.kind + (f":{w.key}" if w.key else "") for w in plan.warnings)
+        assert warnings == sorted(expect["warnings"]), story
+
+
+def check_prerequisites_first(plan: PracticeRoadmap, bank: Bank, story: str) -> None:
+    """No step is planned before what it needs is in place or planned no later than it."""
     level = {p.key: p.level for p in plan.practices}
     placed: dict[str, int] = {}
     for index, horizon in enumerate(plan.horizons):
@@ -222,5 +226,36 @@ def test_archetype_gets_the_stage_and_roadmap_an_expert_expects(archetype, bank)
                     f"{item.action.key} ({horizon.days}d) needs {need}, neither in place nor "
                     f"planned before it\n{story}"
                 )
-    warnings = sorted(w.kind + (f":{w.key}" if w.key else "") for w in plan.warnings)
-    assert warnings == sorted(expect.get("warnings", [])), story
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("archetype", ARCHETYPES, ids=lambda a: a["key"])
+def test_archetype_gets_the_stage_and_roadmap_an_expert_expects(archetype, bank):
+    report = build(archetype, bank.version)
+    assert report.roadmap.horizons[0].items, "30 days must never be empty below target"
+    expect = dict(archetype["expect"])
+    # An expert's rule for every team, unless a known issue of this team is about it.
+    known = [issue["expect"] for issue in archetype.get("known_issues", [])]
+    if not any("prerequisites_first" in issue for issue in known):
+        expect["prerequisites_first"] = True
+    check(report, expect, bank)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("archetype", "number"),
+    [
+        pytest.param(
+            archetype,
+            number,
+            id=f"{archetype['key']}-{number + 1}",
+            marks=pytest.mark.xfail(strict=True, reason=archetype["known_issues"][number]["why"]),
+        )
+        for archetype, number in KNOWN_ISSUES
+    ],
+)
+def test_known_issue_still_stands(archetype, number, bank):
+    """What an expert expects and the engine does not do yet: a strict expected failure, so the
+    day the engine meets it this test fails and the expectation moves up into `expect`."""
+    report = build(archetype, bank.version)
+    check(report, archetype["known_issues"][number]["expect"], bank)
