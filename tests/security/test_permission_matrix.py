@@ -210,7 +210,7 @@ def test_a_membership_removed_by_the_service_ends_access_of_an_open_session(in_w
     side = in_world.sides["A"]
     member = signed_in(in_world.people["member_a"])
     assert member.get(org_pages(side)[0]).status_code == 200
-    membership_remove(membership=side.membership)
+    membership_remove(membership=side.membership, by=in_world.people["leader_a"])
     assert [member.get(url).status_code for url in org_pages(side)] == [404, 404, 404, 404]
 
 
