@@ -1,10 +1,12 @@
 """Reads for the questionnaire pages: what a respondent sees, progress, what is unanswered."""
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
 from assessment.models import Answer, AnswerOption, Assessment, Domain, Question
+from assessment.scoring import DONT_KNOW
 from orgs.models import Membership
 
 
@@ -28,6 +30,24 @@ class Choice:
     checked: bool
 
 
+def answer_version(*, value: str, note: str) -> str:
+    """The version a page carries for one answer: a digest of its content ("" value and note
+    when there is no answer). A digest rather than a counter or a timestamp, so it needs no
+    column and no clock: a change is applied only if the stored answer is still the one the
+    page was showing."""
+    return hashlib.sha256(f"{value}\x00{note}".encode()).hexdigest()[:16]
+
+
+def stored_value(answer: Answer | None) -> str:
+    if answer is None:
+        return ""
+    return DONT_KNOW if answer.dont_know else str(answer.option_id or "")
+
+
+def stored_version(answer: Answer | None) -> str:
+    return answer_version(value=stored_value(answer), note=answer.note if answer else "")
+
+
 @dataclass
 class QuestionView:
     question: Question
@@ -41,6 +61,10 @@ class QuestionView:
         if self.answer.dont_know:
             return "dont_know"
         return str(self.answer.option_id or "")
+
+    @property
+    def version(self) -> str:
+        return stored_version(self.answer)
 
     @property
     def choices(self) -> list[Choice]:
