@@ -118,9 +118,11 @@
           var stored = data.stored || {}, yours = data.yours || {};
           show(qid, stored.value || "", stored.note || "");
           if (fieldset(qid) && baseInput(qid)) baseInput(qid).value = data.version;
-          mark(qid, "Changed elsewhere. Saved answer kept: " + stored.label +
-            (stored.note ? " (note: “" + stored.note + "”)" : "") +
-            ". This page had: " + yours.label + (yours.note ? " (note: “" + yours.note + "”)" : "") +
+          var quote = function (text) { return "\u201c" + text + "\u201d"; };
+          mark(qid, "Changed elsewhere. Saved answer kept: " + quote(stored.label) +
+            (stored.note ? " with the note " + quote(stored.note) : "") +
+            ". This page had: " + quote(yours.label) +
+            (yours.note ? " with the note " + quote(yours.note) : "") +
             ". Choose again to replace the saved answer.");
           showProblem(data.error, false);
           updateCounts();
