@@ -199,6 +199,11 @@ def payload(case: Case, world: World) -> dict:
             "_selected_action": [world.sides["A"].submitted.pk],
             "post": "yes",
         },
+        "admin_delete_draft": {
+            "action": "delete_selected",
+            "_selected_action": [world.sides["A"].draft.pk],
+            "post": "yes",
+        },
     }[case.row.data]
 
 
