@@ -3,9 +3,10 @@
 import hashlib
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
-from assessment.models import Answer, AnswerOption, Assessment, Domain, Question
+from assessment.models import Answer, AnswerOption, Assessment, Domain, ExcludedRespondent, Question
 from assessment.scoring import DONT_KNOW
 from orgs.models import Membership
 
@@ -212,6 +213,42 @@ def respondent_progress(*, assessment: Assessment) -> list[RespondentProgress]:
 
 
 @dataclass
+class FormerRespondent:
+    """Someone who answered this draft and is no longer a member of the org."""
+
+    user: object
+    answered: int
+    excluded: bool  # their answers are kept but not scored
+
+
+def former_respondents(*, assessment: Assessment) -> list[FormerRespondent]:
+    members = assessment.org.memberships.values("user_id")
+    counts = (
+        Answer.objects.filter(assessment=assessment)
+        .exclude(respondent_id__in=members)
+        .values("respondent_id")
+        .annotate(answered=Count("pk", filter=Q(dont_know=True) | Q(option__isnull=False)))
+        .order_by("respondent_id")
+    )
+    answered = {row["respondent_id"]: row["answered"] for row in counts}
+    users = get_user_model().objects.in_bulk(list(answered))
+    excluded = set(assessment.exclusions.values_list("respondent_id", flat=True))
+    found = [FormerRespondent(users[pk], answered[pk], pk in excluded) for pk in answered]
+    return sorted(found, key=lambda f: (f.user.get_full_name() or f.user.email).lower())
+
+
+def excluded_respondent_ids(assessment: Assessment) -> set[int]:
+    """Whose answers are left out of the score: excluded, and still not members (someone who
+    rejoins the org counts again)."""
+    members = assessment.org.memberships.values("user_id")
+    return set(
+        ExcludedRespondent.objects.filter(assessment=assessment)
+        .exclude(respondent_id__in=members)
+        .values_list("respondent_id", flat=True)
+    )
+
+
+@dataclass
 class UnansweredDomain:
     domain: Domain
     questions: list[Question]
@@ -219,8 +256,10 @@ class UnansweredDomain:
 
 def unanswered_by_domain(*, assessment: Assessment, respondent=None) -> list[UnansweredDomain]:
     """Questions nobody has answered (or, given a respondent, that this person has not)."""
-    answered = Answer.objects.filter(assessment=assessment).filter(
-        Q(dont_know=True) | Q(option__isnull=False)
+    answered = (
+        Answer.objects.filter(assessment=assessment)
+        .filter(Q(dont_know=True) | Q(option__isnull=False))
+        .exclude(respondent_id__in=excluded_respondent_ids(assessment))
     )
     if respondent is not None:
         answered = answered.filter(respondent=respondent)

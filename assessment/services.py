@@ -13,6 +13,7 @@ from assessment.models import (
     NOTE_MAX_LENGTH,
     Answer,
     Assessment,
+    ExcludedRespondent,
     Question,
     Questionnaire,
     ReportPdf,
@@ -34,6 +35,10 @@ TARGETS_NEED_SUBMITTED = "Targets are set on a submitted assessment's result."
 TARGET_UNKNOWN_DOMAIN = "There is no domain '{key}' in this assessment."
 TARGET_OUT_OF_RANGE = "A target must be a stage from 1 (Reactive) to 5 (Embedded)."
 DOMAIN_UNANSWERED = "Nobody has answered any question in {domains} yet."
+RESPONDENT_UNKNOWN = "That person has no answers in this assessment."
+RESPONDENT_IS_MEMBER = (
+    "{name} is still a member of {org}; only a former member's answers can be left out."
+)
 ANSWER_CHANGED_ELSEWHERE = (
     "This answer was changed elsewhere (another tab or device) after this page was loaded. "
     "The newer saved answer is kept; choose again to replace it."
@@ -238,10 +243,11 @@ def assessment_submit(*, assessment: Assessment, by) -> Assessment:
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if not locked.is_draft:
             return locked
+        # A former member's answers the leader left out stay in the draft but are not scored.
         answers = list(
-            locked.answers.select_related("question__domain", "option", "respondent").order_by(
-                "question__domain__position", "question__position", "respondent_id"
-            )
+            locked.answers.exclude(respondent_id__in=selectors.excluded_respondent_ids(locked))
+            .select_related("question__domain", "option", "respondent")
+            .order_by("question__domain__position", "question__position", "respondent_id")
         )
         definition = questionnaire_definition(version=locked.version)
         mapping = answers_mapping(answers)
@@ -270,6 +276,36 @@ def assessment_submit(*, assessment: Assessment, by) -> Assessment:
             ]
         )
     return locked
+
+
+def assessment_respondent_exclude(*, assessment: Assessment, respondent_id, excluded: bool, by):
+    """Leave a former member's answers out of the draft's score (`excluded`), or count them
+    again. The answers themselves are kept either way. Returns the respondent."""
+    if not str(respondent_id).isdigit():
+        raise AssessmentError(RESPONDENT_UNKNOWN)
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if not locked.is_draft:
+            raise AssessmentError(NOT_A_DRAFT)
+        # Looked up through the assessment's answers: nobody outside this draft can be named.
+        answer = (
+            locked.answers.filter(respondent_id=int(respondent_id))
+            .select_related("respondent")
+            .first()
+        )
+        if answer is None:
+            raise AssessmentError(RESPONDENT_UNKNOWN)
+        person = answer.respondent
+        if locked.org.memberships.filter(user=person).exists():
+            name = person.get_full_name() or person.email
+            raise AssessmentError(RESPONDENT_IS_MEMBER.format(name=name, org=locked.org.name))
+        if excluded:
+            ExcludedRespondent.objects.get_or_create(
+                assessment=locked, respondent=person, defaults={"excluded_by": by}
+            )
+        else:
+            ExcludedRespondent.objects.filter(assessment=locked, respondent=person).delete()
+    return person
 
 
 def assessment_targets_set(*, assessment: Assessment, targets: dict[str, str]) -> dict[str, int]:

@@ -202,8 +202,38 @@ def review(request, org_id, assessment_id):
             else None,
             "nobody": selectors.unanswered_by_domain(assessment=assessment),
             "progress": selectors.respondent_progress(assessment=assessment),
+            "former": selectors.former_respondents(assessment=assessment),
         },
     )
+
+
+@login_required
+@require_POST
+def respondent_exclude(request, org_id, assessment_id):
+    """Leave a former member's answers out of the score, or count them again."""
+    access, assessment = load_assessment(request.user, org_id, assessment_id, Perm.RUN_ASSESSMENT)
+    if not assessment.is_draft:
+        messages.error(request, services.NOT_A_DRAFT)
+        return redirect("assessment_result", **url_args(assessment))
+    excluded = request.POST.get("excluded") == "1"
+    try:
+        person = services.assessment_respondent_exclude(
+            assessment=assessment,
+            respondent_id=request.POST.get("respondent", ""),
+            excluded=excluded,
+            by=request.user,
+        )
+    except services.AssessmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        name = person.get_full_name() or person.email
+        messages.success(
+            request,
+            f"{name}'s answers are kept but will not be scored."
+            if excluded
+            else f"{name}'s answers count again.",
+        )
+    return redirect("assessment_review", **url_args(assessment))
 
 
 @login_required

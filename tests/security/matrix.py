@@ -274,6 +274,10 @@ ASSESSMENT_ROWS = [
     Row("assessment_submit", "POST", DRAFT, RUNNING),
     Row("assessment_submit", "POST", SUBMITTED, RUNNING_REFUSED),
     Row("assessment_submit", "GET", DRAFT, wrong_method()),
+    # Leaving a former member's answers out of the score: those who start and submit.
+    Row("assessment_respondent_exclude", "POST", DRAFT, RUNNING, data="exclude"),
+    Row("assessment_respondent_exclude", "POST", SUBMITTED, RUNNING_REFUSED, data="exclude"),
+    Row("assessment_respondent_exclude", "GET", DRAFT, wrong_method()),
     Row("assessment_result", "GET", SUBMITTED, related(OK)),
     Row("assessment_result", "GET", DRAFT, related(MOVED)),
     Row("assessment_result", "POST", SUBMITTED, wrong_method()),
