@@ -58,7 +58,7 @@ USER_COLUMNS = "id, password, is_superuser, username, email, is_staff, is_active
 
 
 def data_state() -> list:
-    """Every row of the watched tables, in plain SQL: one cheap query per table on this small world."""
+    """Every row of the watched tables, in plain SQL: one cheap query per table."""
     users = get_user_model()._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {USER_COLUMNS} FROM {users} ORDER BY id")  # noqa: S608
