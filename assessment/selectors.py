@@ -237,14 +237,14 @@ def former_respondents(*, assessment: Assessment) -> list[FormerRespondent]:
     return sorted(found, key=lambda f: (f.user.get_full_name() or f.user.email).lower())
 
 
-def excluded_respondent_ids(assessment: Assessment) -> set[int]:
+def excluded_respondent_ids(assessment: Assessment):
     """Whose answers are left out of the score: excluded, and still not members (someone who
-    rejoins the org counts again)."""
-    members = assessment.org.memberships.values("user_id")
-    return set(
-        ExcludedRespondent.objects.filter(assessment=assessment)
+    rejoins the org counts again). A subquery, so filtering by it costs no statement."""
+    members = Membership.objects.filter(org_id=assessment.org_id).values("user_id")
+    return (
+        ExcludedRespondent.objects.filter(assessment_id=assessment.pk)
         .exclude(respondent_id__in=members)
-        .values_list("respondent_id", flat=True)
+        .values("respondent_id")
     )
 
 
