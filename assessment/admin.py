@@ -185,6 +185,10 @@ class AssessmentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    # A submitted result is a record others rely on (reports, history, benchmarks): the admin
+    # shows it read-only and can neither change nor delete it. Drafts are managed as before.
     def has_change_permission(self, request, obj=None):
-        # Submitted results never change after the fact.
-        return obj is None or obj.is_draft
+        return (obj is None or obj.is_draft) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or obj.is_draft) and super().has_delete_permission(request, obj)

@@ -2,19 +2,29 @@
 on its latest submitted assessment of the same questionnaire version.
 
 Only aggregates ever leave this module (percentile position, peer median, number of peers), and
-only when at least MIN_PEERS peers exist, so no peer can be named or singled out. The
-percentile and median rules are pure functions (plain lists in, dataclasses out); the selector
-at the bottom fetches what they need in a constant number of queries.
+only when at least MIN_PEERS peers exist, so no peer can be named or singled out. Below that,
+not even the count is told: a count per band is itself something to learn about competitors.
+The percentile and median rules are pure functions (plain lists in, dataclasses out); the
+selector at the bottom fetches what they need in a constant number of queries.
+
+Who counts as a peer (`peer_orgs`): a peer is an *owner*, the account that created an org, not
+an org. One account creating five orgs in a band must not be able to surround a victim with
+known scores and read the victim's figures off the median (security review, issue 11), so:
+- each owner counts once, with the most recently submitted result among their orgs (ties:
+  the later assessment id), which is a deterministic choice;
+- an org without an owner account (the creator was deleted) does not count;
+- no org the viewer belongs to or consults for, nor any org created by the viewer or by the
+  benchmarked org's owner, ever counts: the viewer knows those scores and could subtract them.
 """
 
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from assessment.models import Assessment
-from orgs.models import Organization
+from orgs.models import ConsultantAssignment, Membership, Organization
 
 MIN_PEERS = 5
 
@@ -24,9 +34,10 @@ NO_ARR_BAND = (
     "so there is no peer group to compare with."
 )
 TOO_FEW_PEERS = (
-    "{count} in the {band} ARR band {verb} a submitted assessment on this questionnaire "
-    "version; the benchmark appears from {minimum}, so that no single peer can be singled out. "
-    "Peers are never named."
+    "Not enough peers yet in the {band} ARR band. The benchmark appears once at least "
+    "{minimum} organizations with different owners have a submitted assessment on this "
+    "questionnaire version, so that no single peer can be singled out. Peers are never named, "
+    "and how many there are is not shown until then."
 )
 DEFINITION = (
     "Percentile position: the percentage of peers whose domain score is below yours, "
@@ -135,20 +146,33 @@ def _scores(domains: list | None) -> dict[str, float | None]:
     return {d["key"]: d["score"] for d in domains or ()}
 
 
-def _too_few(count: int, band: str) -> str:
-    what = (
-        "No other organization"
-        if count == 0
-        else ("Only 1 other organization" if count == 1 else f"Only {count} other organizations")
-    )
-    return TOO_FEW_PEERS.format(
-        count=what, band=band, verb="has" if count <= 1 else "have", minimum=MIN_PEERS
-    )
+def _too_few(band: str) -> str:
+    return TOO_FEW_PEERS.format(band=band, minimum=MIN_PEERS)
 
 
-def peer_domain_scores(*, org, version_id: int) -> list[dict[str, float | None]]:
-    """Domain scores of each peer's latest submitted assessment on `version_id`: one query,
-    reading only the result's domains from each snapshot. Never includes `org` itself."""
+def peer_owners_trusted(orgs: QuerySet[Organization]) -> QuerySet[Organization]:
+    """The one place for rules on a peer's *owner* account. Email verification of owners goes
+    here ("verified owners only") once accounts can be verified."""
+    return orgs.filter(created_by__isnull=False)
+
+
+def peer_orgs(*, org, viewer=None) -> QuerySet[Organization]:
+    """The orgs that may count as peers of `org` when `viewer` looks (module docstring)."""
+    orgs = Organization.objects.filter(arr_band=org.arr_band).exclude(pk=org.pk)
+    if org.created_by_id is not None:
+        orgs = orgs.exclude(created_by_id=org.created_by_id)
+    if viewer is not None and viewer.is_authenticated:
+        # Staff may open any org, but their own relations are what they could subtract; the
+        # staff role alone would otherwise empty every benchmark they look at.
+        member = Membership.objects.filter(user=viewer).values("org_id")
+        assigned = ConsultantAssignment.objects.filter(consultant=viewer).values("org_id")
+        orgs = orgs.exclude(Q(pk__in=member) | Q(pk__in=assigned) | Q(created_by=viewer))
+    return peer_owners_trusted(orgs)
+
+
+def peer_domain_scores(*, org, version_id: int, viewer=None) -> list[dict[str, float | None]]:
+    """Domain scores of each peer owner's latest submitted assessment on `version_id`: one
+    query, reading only the result's domains from each snapshot. Never includes `org` itself."""
     latest = (
         Assessment.objects.filter(
             org=OuterRef("pk"), status=Assessment.Status.SUBMITTED, version_id=version_id
@@ -157,20 +181,25 @@ def peer_domain_scores(*, org, version_id: int) -> list[dict[str, float | None]]
         .values("pk")[:1]
     )
     peer_latest = (
-        Organization.objects.filter(arr_band=org.arr_band)
-        .exclude(pk=org.pk)
+        peer_orgs(org=org, viewer=viewer)
         .annotate(latest=Subquery(latest))
         .filter(latest__isnull=False)
         .values("latest")
     )
-    rows = Assessment.objects.filter(pk__in=peer_latest).values_list(
-        "snapshot__result__domains", flat=True
+    rows = (
+        Assessment.objects.filter(pk__in=peer_latest)
+        .order_by("-submitted_at", "-id")
+        .values_list("org__created_by_id", "snapshot__result__domains")
     )
-    return [_scores(domains) for domains in rows]
+    per_owner: dict[int, dict[str, float | None]] = {}
+    for owner, domains in rows:  # newest first: the first result seen per owner is kept
+        per_owner.setdefault(owner, _scores(domains))
+    return list(per_owner.values())
 
 
-def org_benchmark(*, org) -> OrgBenchmark:
-    """The benchmark of `org` (two queries at most, however many peers there are)."""
+def org_benchmark(*, org, viewer=None) -> OrgBenchmark:
+    """The benchmark of `org` as `viewer` may see it (two queries at most, however many peers
+    there are)."""
     assessment = (
         org.assessments.filter(status=Assessment.Status.SUBMITTED)
         .select_related("version")
@@ -186,10 +215,10 @@ def org_benchmark(*, org) -> OrgBenchmark:
     domains = assessment.result_domains or []
     benchmark = benchmark_compute(
         [(d["key"], d["name"], d["score"]) for d in domains],
-        peer_domain_scores(org=org, version_id=assessment.version_id),
+        peer_domain_scores(org=org, version_id=assessment.version_id, viewer=viewer),
     )
     if not benchmark.shown:
-        reason = _too_few(benchmark.peers, org.get_arr_band_display())
+        reason = _too_few(org.get_arr_band_display())
         return OrgBenchmark(org, assessment, benchmark, reason)
     stages = {d["key"]: d["stage"] for d in domains}
     rows = tuple(BenchmarkRow(d, stages.get(d.key)) for d in benchmark.domains)

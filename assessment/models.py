@@ -377,6 +377,30 @@ class Answer(models.Model):
         return f"{self.respondent} on {self.question.key}"
 
 
+class ExcludedRespondent(models.Model):
+    """A former member's answers left out of a draft's score: the rows are kept, not scored.
+    Only people who are no longer members can be excluded (assessment_respondent_exclude)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="exclusions")
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    excluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "respondent"], name="one_exclusion_per_respondent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.respondent} left out of {self.assessment}"
+
+
 class ReportPdf(models.Model):
     """A rendered PDF report, kept because a submitted result never changes: a repeated download
     costs a lookup, not a render. The key covers everything the PDF shows besides the snapshot."""

@@ -1,10 +1,13 @@
 """Reads for the questionnaire pages: what a respondent sees, progress, what is unanswered."""
 
+import hashlib
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
-from assessment.models import Answer, AnswerOption, Assessment, Domain, Question
+from assessment.models import Answer, AnswerOption, Assessment, Domain, ExcludedRespondent, Question
+from assessment.scoring import DONT_KNOW
 from orgs.models import Membership
 
 
@@ -28,6 +31,24 @@ class Choice:
     checked: bool
 
 
+def answer_version(*, value: str, note: str) -> str:
+    """The version a page carries for one answer: a digest of its content ("" value and note
+    when there is no answer). A digest rather than a counter or a timestamp, so it needs no
+    column and no clock: a change is applied only if the stored answer is still the one the
+    page was showing."""
+    return hashlib.sha256(f"{value}\x00{note}".encode()).hexdigest()[:16]
+
+
+def stored_value(answer: Answer | None) -> str:
+    if answer is None:
+        return ""
+    return DONT_KNOW if answer.dont_know else str(answer.option_id or "")
+
+
+def stored_version(answer: Answer | None) -> str:
+    return answer_version(value=stored_value(answer), note=answer.note if answer else "")
+
+
 @dataclass
 class QuestionView:
     question: Question
@@ -41,6 +62,10 @@ class QuestionView:
         if self.answer.dont_know:
             return "dont_know"
         return str(self.answer.option_id or "")
+
+    @property
+    def version(self) -> str:
+        return stored_version(self.answer)
 
     @property
     def choices(self) -> list[Choice]:
@@ -195,6 +220,42 @@ def respondent_progress(*, assessment: Assessment) -> list[RespondentProgress]:
 
 
 @dataclass
+class FormerRespondent:
+    """Someone who answered this draft and is no longer a member of the org."""
+
+    user: object
+    answered: int
+    excluded: bool  # their answers are kept but not scored
+
+
+def former_respondents(*, assessment: Assessment) -> list[FormerRespondent]:
+    members = assessment.org.memberships.values("user_id")
+    counts = (
+        Answer.objects.filter(assessment=assessment)
+        .exclude(respondent_id__in=members)
+        .values("respondent_id")
+        .annotate(answered=Count("pk", filter=Q(dont_know=True) | Q(option__isnull=False)))
+        .order_by("respondent_id")
+    )
+    answered = {row["respondent_id"]: row["answered"] for row in counts}
+    users = get_user_model().objects.in_bulk(list(answered))
+    excluded = set(assessment.exclusions.values_list("respondent_id", flat=True))
+    found = [FormerRespondent(users[pk], answered[pk], pk in excluded) for pk in answered]
+    return sorted(found, key=lambda f: (f.user.get_full_name() or f.user.email).lower())
+
+
+def excluded_respondent_ids(assessment: Assessment):
+    """Whose answers are left out of the score: excluded, and still not members (someone who
+    rejoins the org counts again). A subquery, so filtering by it costs no statement."""
+    members = Membership.objects.filter(org_id=assessment.org_id).values("user_id")
+    return (
+        ExcludedRespondent.objects.filter(assessment_id=assessment.pk)
+        .exclude(respondent_id__in=members)
+        .values("respondent_id")
+    )
+
+
+@dataclass
 class UnansweredDomain:
     domain: Domain
     questions: list[Question]
@@ -202,8 +263,10 @@ class UnansweredDomain:
 
 def unanswered_by_domain(*, assessment: Assessment, respondent=None) -> list[UnansweredDomain]:
     """Questions nobody has answered (or, given a respondent, that this person has not)."""
-    answered = Answer.objects.filter(assessment=assessment).filter(
-        Q(dont_know=True) | Q(option__isnull=False)
+    answered = (
+        Answer.objects.filter(assessment=assessment)
+        .filter(Q(dont_know=True) | Q(option__isnull=False))
+        .exclude(respondent_id__in=excluded_respondent_ids(assessment))
     )
     if respondent is not None:
         answered = answered.filter(respondent=respondent)

@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,11 +13,13 @@ from assessment.models import (
     NOTE_MAX_LENGTH,
     Answer,
     Assessment,
+    ExcludedRespondent,
     Question,
     Questionnaire,
     ReportPdf,
 )
 from assessment.pdf import render_pdf_bounded
+from assessment.selectors import answer_version, stored_version
 from assessment.snapshot import build_snapshot
 
 DEFAULT_QUESTIONNAIRE = "cs-maturity"
@@ -33,6 +35,14 @@ TARGETS_NEED_SUBMITTED = "Targets are set on a submitted assessment's result."
 TARGET_UNKNOWN_DOMAIN = "There is no domain '{key}' in this assessment."
 TARGET_OUT_OF_RANGE = "A target must be a stage from 1 (Reactive) to 5 (Embedded)."
 DOMAIN_UNANSWERED = "Nobody has answered any question in {domains} yet."
+RESPONDENT_UNKNOWN = "That person has no answers in this assessment."
+RESPONDENT_IS_MEMBER = (
+    "{name} is still a member of {org}; only a former member's answers can be left out."
+)
+ANSWER_CHANGED_ELSEWHERE = (
+    "This answer was changed elsewhere (another tab or device) after this page was loaded. "
+    "The newer saved answer is kept; choose again to replace it."
+)
 
 
 class AssessmentError(Exception):
@@ -60,11 +70,52 @@ def assessment_start(*, org, by, slug: str = DEFAULT_QUESTIONNAIRE) -> Assessmen
 
 @dataclass(frozen=True)
 class AnswerInput:
-    """One answer as posted: `value` is an option id, "dont_know", or "" to clear the choice."""
+    """One answer as posted: `value` is an option id, "dont_know", or "" to clear the choice.
+    `base` is the `answer_version` of the answer the page showed when the person changed it;
+    None skips the stale-page check (imports and other server-side callers)."""
 
     question_id: str
     value: str
     note: str = ""
+    base: str | None = None
+
+
+@dataclass(frozen=True)
+class AnswerConflict:
+    """A change made on a page older than the stored answer: not applied. Both are shown."""
+
+    question: Question
+    stored: Answer | None
+    posted_option: object  # AnswerOption | None
+    posted_dont_know: bool
+    posted_note: str
+    version: str  # the stored answer's version, for the page to carry from now on
+
+    @staticmethod
+    def _label(option, dont_know: bool) -> str:
+        if dont_know:
+            return "Don't know"
+        return f"Level {option.level}: {option.text}" if option is not None else "no choice"
+
+    @property
+    def stored_label(self) -> str:
+        answer = self.stored
+        return self._label(answer.option if answer else None, bool(answer and answer.dont_know))
+
+    @property
+    def stored_note(self) -> str:
+        return self.stored.note if self.stored else ""
+
+    @property
+    def posted_label(self) -> str:
+        return self._label(self.posted_option, self.posted_dont_know)
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    saved: int
+    conflicts: tuple[AnswerConflict, ...] = ()
+    versions: dict = field(default_factory=dict)  # question id -> version of the stored answer
 
 
 def _clean(item: AnswerInput, structure: selectors.BankStructure, questions: dict[int, Question]):
@@ -90,12 +141,17 @@ def _clean(item: AnswerInput, structure: selectors.BankStructure, questions: dic
     return question, options[value], False, note
 
 
-def answers_save(*, assessment: Assessment, respondent, items: list[AnswerInput]) -> int:
-    """Upsert the respondent's answers (last write wins) and return how many were saved.
-    All or nothing: one bad item saves none."""
+def answers_save(*, assessment: Assessment, respondent, items: list[AnswerInput]) -> SaveResult:
+    """Upsert the respondent's answers. All or nothing for bad input: one bad item saves none.
+
+    Stale pages (optimistic concurrency, by `AnswerInput.base`): an item equal to the stored
+    answer is not written again; an item the person did not change on their page (equal to its
+    base) is not written either, so a page loaded earlier never re-sends an old answer over a
+    newer one; a changed item whose base is older than the stored answer is not applied and
+    comes back as a conflict. Everything else is saved (last write wins without a base)."""
     structure = selectors.bank_structure(assessment.version)
     questions = {q.pk: q for q in structure.questions}
-    cleaned = [_clean(item, structure, questions) for item in items]
+    cleaned = [(_clean(item, structure, questions), item.base) for item in items]
 
     def row(question, option, dont_know, note):
         return Answer(
@@ -107,25 +163,45 @@ def answers_save(*, assessment: Assessment, respondent, items: list[AnswerInput]
             note=note,
         )
 
-    # A posted item without a choice never erases a given answer: a stale page or tab posts
-    # blanks for questions it did not show answered. Without a choice, only the note is kept,
-    # and an item with neither choice nor note only clears a note-only row.
-    chosen = [row(*item) for item in cleaned if item[1] is not None or item[2]]
-    notes = [row(*item) for item in cleaned if item[1] is None and not item[2] and item[3]]
-    blanks = [q.pk for q, option, dont_know, note in cleaned if not (option or dont_know or note)]
     with transaction.atomic():
-        # Lock the assessment row, then re-read its status, so no save slips in after a submit.
+        # Lock the assessment row, then re-read its status, so no save slips in after a submit
+        # (and two saves of one respondent's answers cannot interleave between check and write).
         locked = Assessment.objects.select_for_update().only("status").get(pk=assessment.pk)
         if not locked.is_draft:
             raise AssessmentError(NOT_A_DRAFT)
+        mine = Answer.objects.filter(assessment=assessment, respondent=respondent)
+        stored = {
+            a.question_id: a
+            for a in mine.filter(question_id__in=[c[0].pk for c, _ in cleaned]).select_related(
+                "option"
+            )
+        }
+        apply, conflicts = [], []
+        for (question, option, dont_know, note), base in cleaned:
+            value = scoring.DONT_KNOW if dont_know else str(option.pk if option else "")
+            posted = answer_version(value=value, note=note)
+            current = stored_version(stored.get(question.pk))
+            if posted == current:
+                continue  # unchanged: nothing to write
+            if base is not None and posted == base:
+                continue  # not changed on this page: the stored answer may be newer
+            if base is not None and base != current:
+                conflicts.append(
+                    AnswerConflict(
+                        question, stored.get(question.pk), option, dont_know, note, current
+                    )
+                )
+                continue
+            apply.append((question, option, dont_know, note))
+
+        # A posted item without a choice never erases a given answer: a stale page or tab posts
+        # blanks for questions it did not show answered. Without a choice, only the note is
+        # kept, and an item with neither choice nor note only clears a note-only row.
+        chosen = [row(*item) for item in apply if item[1] is not None or item[2]]
+        notes = [row(*item) for item in apply if item[1] is None and not item[2] and item[3]]
+        blanks = [q.pk for q, option, dont_know, note in apply if not (option or dont_know or note)]
         if blanks:
-            Answer.objects.filter(
-                assessment=assessment,
-                respondent=respondent,
-                question_id__in=blanks,
-                option__isnull=True,
-                dont_know=False,
-            ).delete()
+            mine.filter(question_id__in=blanks, option__isnull=True, dont_know=False).delete()
         # INSERT ... ON CONFLICT DO UPDATE: a true upsert on SQLite and PostgreSQL alike.
         unique = ["assessment", "respondent", "question"]
         for rows, fields in (
@@ -136,7 +212,14 @@ def answers_save(*, assessment: Assessment, respondent, items: list[AnswerInput]
                 Answer.objects.bulk_create(
                     rows, update_conflicts=True, unique_fields=unique, update_fields=fields
                 )
-    return len(chosen) + len(notes)
+        written = {q.pk for q, *_ in apply}
+        now = {a.question_id: a for a in mine.filter(question_id__in=written)} if written else {}
+    # Written rows are read back (a blank may have removed one, a note-only item kept a choice).
+    after = {**stored, **{pk: now.get(pk) for pk in written}}
+    versions = {
+        question.pk: stored_version(after.get(question.pk)) for (question, *_), _ in cleaned
+    }
+    return SaveResult(len(chosen) + len(notes), tuple(conflicts), versions)
 
 
 def answers_mapping(answers) -> dict[str, dict[str, scoring.AnswerValue]]:
@@ -160,10 +243,11 @@ def assessment_submit(*, assessment: Assessment, by) -> Assessment:
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if not locked.is_draft:
             return locked
+        # A former member's answers the leader left out stay in the draft but are not scored.
         answers = list(
-            locked.answers.select_related("question__domain", "option", "respondent").order_by(
-                "question__domain__position", "question__position", "respondent_id"
-            )
+            locked.answers.exclude(respondent_id__in=selectors.excluded_respondent_ids(locked))
+            .select_related("question__domain", "option", "respondent")
+            .order_by("question__domain__position", "question__position", "respondent_id")
         )
         definition = questionnaire_definition(version=locked.version)
         mapping = answers_mapping(answers)
@@ -192,6 +276,36 @@ def assessment_submit(*, assessment: Assessment, by) -> Assessment:
             ]
         )
     return locked
+
+
+def assessment_respondent_exclude(*, assessment: Assessment, respondent_id, excluded: bool, by):
+    """Leave a former member's answers out of the draft's score (`excluded`), or count them
+    again. The answers themselves are kept either way. Returns the respondent."""
+    if not str(respondent_id).isdigit():
+        raise AssessmentError(RESPONDENT_UNKNOWN)
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if not locked.is_draft:
+            raise AssessmentError(NOT_A_DRAFT)
+        # Looked up through the assessment's answers: nobody outside this draft can be named.
+        answer = (
+            locked.answers.filter(respondent_id=int(respondent_id))
+            .select_related("respondent")
+            .first()
+        )
+        if answer is None:
+            raise AssessmentError(RESPONDENT_UNKNOWN)
+        person = answer.respondent
+        if locked.org.memberships.filter(user=person).exists():
+            name = person.get_full_name() or person.email
+            raise AssessmentError(RESPONDENT_IS_MEMBER.format(name=name, org=locked.org.name))
+        if excluded:
+            ExcludedRespondent.objects.get_or_create(
+                assessment=locked, respondent=person, defaults={"excluded_by": by}
+            )
+        else:
+            ExcludedRespondent.objects.filter(assessment=locked, respondent=person).delete()
+    return person
 
 
 def assessment_targets_set(*, assessment: Assessment, targets: dict[str, str]) -> dict[str, int]:

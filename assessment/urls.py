@@ -17,6 +17,11 @@ urlpatterns = [
     path(prefix + "autosave/", questionnaire.autosave, name="assessment_autosave"),
     path(prefix + "review/", questionnaire.review, name="assessment_review"),
     path(prefix + "submit/", questionnaire.submit, name="assessment_submit"),
+    path(
+        prefix + "respondents/exclude/",
+        questionnaire.respondent_exclude,
+        name="assessment_respondent_exclude",
+    ),
     path(prefix + "result/", report.result, name="assessment_result"),
     path(prefix + "targets/", report.targets_update, name="assessment_targets"),
     path(prefix + "report.pdf", report.report_pdf, name="assessment_pdf"),

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.security.SecurityHeadersMiddleware",
+    "config.security.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -231,6 +232,11 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
 # Evidence notes are capped so a report (and its PDF) stays quick to render.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# File parts escape DATA_UPLOAD_MAX_MEMORY_SIZE: the whole body is capped instead (400 above
+# this, config.security.RequestLimitsMiddleware), and no file part is ever held in memory
+# beyond the same size. Keep the proxy's body limit at or above this (docs/deploy.md).
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 LOGGING = {
     "version": 1,

@@ -47,6 +47,30 @@ RULES: dict[Perm, frozenset[Role]] = {
 NOT_ALLOWED = "You can see this organization but your role does not let you {what}."
 
 
+# --- people rules (product.md, "Roles and trust") ---------------------------------------------
+# Pure functions over roles, so the services and the pages (which buttons to show) share them.
+# A consultant manages members but never leaders, except to invite the first leader of an org
+# that has none; nobody hands out a role above their own.
+
+
+def may_invite(roles: frozenset[Role], role: str, *, org_has_leader: bool) -> bool:
+    """May someone holding `roles` invite a person into the org with membership `role`?"""
+    if not can(roles, Perm.MANAGE):
+        return False
+    if role != Role.LEADER:
+        return True
+    if roles & {Role.LEADER, Role.STAFF}:
+        return True
+    return Role.CONSULTANT in roles and not org_has_leader
+
+
+def may_remove(roles: frozenset[Role], role: str) -> bool:
+    """May someone holding `roles` remove (or demote) a membership with `role`?"""
+    if not can(roles, Perm.MANAGE):
+        return False
+    return role != Role.LEADER or bool(roles & {Role.LEADER, Role.STAFF})
+
+
 def roles_in(user, org: Organization) -> frozenset[Role]:
     """Every role the user holds in the org (a person can be a member and staff, say)."""
     if not user.is_authenticated:
@@ -93,6 +117,13 @@ class OrgAccess:
     @property
     def can_grant(self) -> bool:
         return self.can(Perm.GRANT_CONSULTANT)
+
+    @property
+    def can_remove_leaders(self) -> bool:
+        return may_remove(self.roles, Role.LEADER)
+
+    def can_invite_leader(self, *, org_has_leader: bool) -> bool:
+        return may_invite(self.roles, Role.LEADER, org_has_leader=org_has_leader)
 
     @property
     def role_label(self) -> str:

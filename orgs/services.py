@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from orgs.models import Consultant, ConsultantAssignment, Invitation, Membership, Organization
+from orgs.permissions import Role, may_invite, may_remove, roles_in
 
 INVITATION_SALT = "stagewise.invitation"
 INVITATION_MAX_AGE = timedelta(days=7)
@@ -28,6 +29,18 @@ INVITATION_WRONG_EMAIL = (
 ALREADY_MEMBER = "{email} is already a member of {org}."
 ALREADY_INVITED = "{email} already has a pending invitation."
 LAST_LEADER = "An organization needs at least one leader; make someone else leader first."
+INVITATION_INVITER_GONE = (
+    "This invitation is no longer valid: the person who sent it can no longer invite people "
+    "to {org}. Ask a leader of {org} for a new one."
+)
+CANNOT_INVITE_SELF = "You cannot invite yourself; ask a leader of {org} to invite you."
+CANNOT_INVITE_LEADER = (
+    "Only a leader of {org} can invite another leader. A consultant may invite the first leader "
+    "of an organization that has none; invite this person as a member instead."
+)
+CANNOT_INVITE = "Your role in {org} does not let you invite people."
+CANNOT_REMOVE_LEADER = "Only a leader of {org} can remove a leader. Nothing was changed."
+CANNOT_REMOVE = "Your role in {org} does not let you remove people. Nothing was changed."
 NOT_A_CONSULTANT = "{email} has no consultant account on Stagewise."
 ALREADY_ASSIGNED = "{email} already has access to {org}."
 
@@ -89,14 +102,45 @@ def invitation_from_token(token: str) -> Invitation:
         raise OrgError(INVITATION_REVOKED)
     if invitation.accepted_at:
         raise OrgError(INVITATION_USED)
+    _check_inviter_still_may(invitation)
     return invitation
+
+
+def _org_has_leader(org: Organization) -> bool:
+    return org.memberships.filter(role=Membership.Role.LEADER).exists()
+
+
+def _check_inviter_still_may(invitation: Invitation) -> None:
+    """An invitation is only as good as its sender's access *now*: it dies when the inviter
+    loses access to the org (revoked consultant, removed member) or could no longer send it
+    (a consultant's "first leader" invitation once the org has a leader)."""
+    roles = roles_in(invitation.invited_by, invitation.org)
+    if not may_invite(roles, invitation.role, org_has_leader=_org_has_leader(invitation.org)):
+        raise OrgError(INVITATION_INVITER_GONE.format(org=invitation.org.name))
+
+
+def _invitations_die(*, org: Organization, inviter) -> None:
+    """Withdraw what `inviter` sent to `org` that nobody has accepted yet."""
+    org.invitations.filter(
+        invited_by=inviter, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
 
 
 def invitation_create(
     *, org: Organization, email: str, role: str, invited_by, accept_url
 ) -> Invitation:
-    """Invite someone by email. `accept_url(token)` builds the absolute link for the email."""
+    """Invite someone by email. `accept_url(token)` builds the absolute link for the email.
+    The inviter's roles in the org decide which roles they may hand out (product.md)."""
     email = email.strip().lower()
+    roles = roles_in(invited_by, org)
+    if email == (invited_by.email or "").strip().lower():
+        raise OrgError(CANNOT_INVITE_SELF.format(org=org.name))
+    if not may_invite(roles, role, org_has_leader=_org_has_leader(org)):
+        if role == Membership.Role.LEADER and may_invite(
+            roles, Membership.Role.MEMBER, org_has_leader=True
+        ):
+            raise OrgError(CANNOT_INVITE_LEADER.format(org=org.name))
+        raise OrgError(CANNOT_INVITE.format(org=org.name))
     if org.memberships.filter(user__email__iexact=email).exists():
         raise OrgError(ALREADY_MEMBER.format(email=email, org=org.name))
     if org.invitations.filter(
@@ -121,11 +165,19 @@ def invitation_create(
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
     # Lock the row so a link clicked twice at once still makes one membership.
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("org", "invited_by")
+        .get(pk=invitation.pk)
+    )
     if invitation.accepted_at or invitation.revoked_at:
         raise OrgError(INVITATION_USED if invitation.accepted_at else INVITATION_REVOKED)
     if user.email.lower() != invitation.email.lower():
         raise OrgError(INVITATION_WRONG_EMAIL.format(email=invitation.email))
+    # Checked again here, not only when the link was opened: access may have gone since.
+    if user.pk == invitation.invited_by_id:
+        raise OrgError(CANNOT_INVITE_SELF.format(org=invitation.org.name))
+    _check_inviter_still_may(invitation)
     membership, created = Membership.objects.get_or_create(
         user=user, org=invitation.org, defaults={"role": invitation.role}
     )
@@ -146,14 +198,22 @@ def invitation_revoke(*, invitation: Invitation) -> None:
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership) -> None:
+def membership_remove(*, membership: Membership, by) -> None:
+    """Remove someone from the org. Leaders are removed only by a leader or staff; whatever the
+    removed person had sent and nobody accepted dies with their access."""
     org = Organization.objects.select_for_update().get(pk=membership.org_id)
+    roles = roles_in(by, org)
+    if not may_remove(roles, membership.role):
+        if membership.role == Membership.Role.LEADER and may_remove(roles, Role.MEMBER):
+            raise OrgError(CANNOT_REMOVE_LEADER.format(org=org.name))
+        raise OrgError(CANNOT_REMOVE.format(org=org.name))
     if (
         membership.role == Membership.Role.LEADER
         and org.memberships.filter(role=Membership.Role.LEADER).count() <= 1
     ):
         raise OrgError(LAST_LEADER)
     membership.delete()
+    _invitations_die(org=org, inviter=membership.user)
 
 
 def consultant_grant(*, org: Organization, email: str, granted_by) -> ConsultantAssignment:
@@ -171,5 +231,13 @@ def consultant_grant(*, org: Organization, email: str, granted_by) -> Consultant
         raise OrgError(ALREADY_ASSIGNED.format(email=email, org=org.name)) from exc
 
 
+@transaction.atomic
 def consultant_revoke(*, assignment: ConsultantAssignment) -> None:
+    """End a consultant's access to the org completely: the assignment, any membership they
+    hold there (however it was obtained) and every invitation they sent that is still pending.
+    Only leaders and staff revoke (Perm.GRANT_CONSULTANT), so removing a leader membership here
+    keeps the rule that only a leader or staff removes a leader."""
+    org, consultant = assignment.org, assignment.consultant
     assignment.delete()
+    org.memberships.filter(user=consultant).delete()
+    _invitations_die(org=org, inviter=consultant)

@@ -18,7 +18,7 @@ def org_benchmark_view(request, org_id):
         {
             "access": access,
             "org": access.org,
-            "page": org_benchmark(org=access.org),
+            "page": org_benchmark(org=access.org, viewer=request.user),
             "definition": DEFINITION,
             "min_peers": MIN_PEERS,
         },

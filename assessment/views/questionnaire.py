@@ -63,6 +63,7 @@ def _posted_answers(request, page) -> list[services.AnswerInput]:
             question_id=str(view.question.pk),
             value=request.POST.get(f"q-{view.question.pk}", ""),
             note=request.POST.get(f"note-{view.question.pk}", ""),
+            base=request.POST.get(f"base-{view.question.pk}"),
         )
         for view in page.questions
     ]
@@ -106,15 +107,23 @@ def domain_page_view(request, org_id, assessment_id, domain_key):
     if page is None:
         raise Http404("No such domain in this questionnaire.")
     error = ""
+    conflicts: tuple = ()
     if request.method == "POST":
         try:
-            services.answers_save(
+            result = services.answers_save(
                 assessment=assessment, respondent=request.user, items=_posted_answers(request, page)
             )
         except services.AssessmentError as exc:
             error = str(exc)
         else:
-            return redirect(_after_save_url(request, assessment, page))
+            if not result.conflicts:
+                return redirect(_after_save_url(request, assessment, page))
+            # Stay on the page, now showing the newer saved answers, with both sides of each
+            # conflict spelled out; the rest of the page was saved.
+            conflicts = result.conflicts
+            page = selectors.domain_page(
+                assessment=assessment, respondent=respondent, domain_key=domain_key
+            )
     return render(
         request,
         "assessment/domain.html",
@@ -124,10 +133,11 @@ def domain_page_view(request, org_id, assessment_id, domain_key):
             "assessment": assessment,
             "page": page,
             "error": error,
+            "conflicts": conflicts,
             "note_max": NOTE_MAX_LENGTH,
             "lapsed_message": LOGIN_LAPSED,
         },
-        status=400 if error else 200,
+        status=400 if error else (409 if conflicts else 200),
     )
 
 
@@ -142,14 +152,36 @@ def autosave(request, org_id, assessment_id):
         question_id=request.POST.get("question", ""),
         value=request.POST.get("value", ""),
         note=request.POST.get("note", ""),
+        base=request.POST.get("base"),
     )
     try:
-        services.answers_save(assessment=assessment, respondent=request.user, items=[item])
+        result = services.answers_save(assessment=assessment, respondent=request.user, items=[item])
     except services.AssessmentError as exc:
         status = 409 if str(exc) == services.NOT_A_DRAFT else 400
         return JsonResponse({"ok": False, "error": str(exc)}, status=status)
+    if result.conflicts:
+        conflict = result.conflicts[0]
+        return JsonResponse(
+            {
+                "ok": False,
+                "conflict": True,
+                "error": services.ANSWER_CHANGED_ELSEWHERE,
+                "question": item.question_id,
+                "version": conflict.version,
+                "stored": {
+                    "value": selectors.stored_value(conflict.stored),
+                    "note": conflict.stored_note,
+                    "label": conflict.stored_label,
+                },
+                "yours": {"note": conflict.posted_note, "label": conflict.posted_label},
+            },
+            status=409,
+        )
     answered = selectors.answered_count(assessment=assessment, respondent=request.user)
-    return JsonResponse({"ok": True, "question": item.question_id, "answered": answered})
+    version = next(iter(result.versions.values()), "")
+    return JsonResponse(
+        {"ok": True, "question": item.question_id, "answered": answered, "version": version}
+    )
 
 
 @login_required
@@ -176,8 +208,38 @@ def review(request, org_id, assessment_id):
             "dont_know": sum(row.dont_know for row in progress),
             "nobody": selectors.unanswered_by_domain(assessment=assessment),
             "progress": progress,
+            "former": selectors.former_respondents(assessment=assessment),
         },
     )
+
+
+@login_required
+@require_POST
+def respondent_exclude(request, org_id, assessment_id):
+    """Leave a former member's answers out of the score, or count them again."""
+    access, assessment = load_assessment(request.user, org_id, assessment_id, Perm.RUN_ASSESSMENT)
+    if not assessment.is_draft:
+        messages.error(request, services.NOT_A_DRAFT)
+        return redirect("assessment_result", **url_args(assessment))
+    excluded = request.POST.get("excluded") == "1"
+    try:
+        person = services.assessment_respondent_exclude(
+            assessment=assessment,
+            respondent_id=request.POST.get("respondent", ""),
+            excluded=excluded,
+            by=request.user,
+        )
+    except services.AssessmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        name = person.get_full_name() or person.email
+        messages.success(
+            request,
+            f"{name}'s answers are kept but will not be scored."
+            if excluded
+            else f"{name}'s answers count again.",
+        )
+    return redirect("assessment_review", **url_args(assessment))
 
 
 @login_required

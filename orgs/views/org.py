@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessment.selectors import open_draft, respondent_progress, submitted_assessments
 from orgs import services
 from orgs.forms import ConsultantGrantForm, InvitationForm, OrganizationForm
-from orgs.models import Consultant
+from orgs.models import Consultant, Membership
 from orgs.permissions import Perm, org_for_user
 
 
@@ -33,6 +33,8 @@ def org_home(request, org_id):
     access = org_for_user(request.user, org_id, Perm.VIEW)
     org = access.org
     draft = open_draft(org)
+    members = list(org.memberships.select_related("user").order_by("-role", "user__email"))
+    has_leader = any(m.role == Membership.Role.LEADER for m in members)
     return render(
         request,
         "orgs/org_home.html",
@@ -42,7 +44,8 @@ def org_home(request, org_id):
             "draft": draft,
             "progress": respondent_progress(assessment=draft) if draft else [],
             "past": submitted_assessments(org)[:50],
-            "members": org.memberships.select_related("user").order_by("-role", "user__email"),
+            "members": members,
+            "can_invite_leader": access.can_invite_leader(org_has_leader=has_leader),
             "invitations": org.invitations.filter(
                 accepted_at__isnull=True, revoked_at__isnull=True
             ).select_related("invited_by"),
@@ -84,7 +87,7 @@ def invitation_new(request, org_id):
                 ),
             )
         except services.OrgError as exc:
-            form.add_error("email", str(exc))
+            form.add_error(None, str(exc))
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("org_home", org_id=access.org.public_id)
@@ -117,7 +120,7 @@ def member_remove(request, org_id, membership_id):
     access = org_for_user(request.user, org_id, Perm.MANAGE)
     membership = get_object_or_404(access.org.memberships.select_related("user"), pk=membership_id)
     try:
-        services.membership_remove(membership=membership)
+        services.membership_remove(membership=membership, by=request.user)
     except services.OrgError as exc:
         messages.error(request, str(exc))
     else:

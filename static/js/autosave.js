@@ -28,10 +28,24 @@
   function count() { return Object.keys(load()).length; }
 
   function fieldset(qid) { return form.querySelector('fieldset[data-question="' + qid + '"]'); }
+  // Each answer carries the version the page last saw of it (rendered by the server, then
+  // replaced by every acknowledged save): the server applies a change only if its stored
+  // answer is still that version, so an old tab never silently overwrites a newer answer.
+  function baseInput(qid) { return fieldset(qid).querySelector('input[name^="base-"]'); }
   function read(qid) {
     var fs = fieldset(qid);
     var checked = fs.querySelector("input[type=radio]:checked");
-    return { value: checked ? checked.value : "", note: fs.querySelector("textarea").value };
+    return {
+      value: checked ? checked.value : "",
+      note: fs.querySelector("textarea").value,
+      base: baseInput(qid) ? baseInput(qid).value : undefined,
+    };
+  }
+  function show(qid, value, note) {
+    var fs = fieldset(qid);
+    if (!fs) return;
+    fs.querySelectorAll("input[type=radio]").forEach(function (r) { r.checked = r.value === value; });
+    fs.querySelector("textarea").value = note;
   }
   function mark(qid, text) {
     var el = form.querySelector('[data-mark-for="' + qid + '"]');
@@ -77,17 +91,41 @@
     var qid = Object.keys(pending)[0];
     var item = pending[qid];
     var body = new URLSearchParams({ question: qid, value: item.value, note: item.note });
+    if (item.base !== undefined) body.append("base", item.base);
     return fetch(url, {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "X-CSRFToken": csrf, "X-Requested-With": "fetch" },
     }).then(function (resp) {
       return resp.json().catch(function () { return {}; }).then(function (data) {
         if (resp.ok) {
-          // Remove the entry only if nobody queued a newer value for it meanwhile.
-          update(function (q) { if (q[qid] && q[qid].stamp === item.stamp) delete q[qid]; });
+          // Remove the entry only if nobody queued a newer value for it meanwhile; a newer one
+          // queued on top of this save builds on it, so it takes the new version as its base.
+          update(function (q) {
+            if (!q[qid]) return;
+            if (q[qid].stamp === item.stamp) delete q[qid];
+            else if (data.version && q[qid].base === item.base) q[qid].base = data.version;
+          });
+          if (data.version && fieldset(qid) && baseInput(qid)) baseInput(qid).value = data.version;
           clearProblem();
           mark(qid, "Saved");
           updateCounts(data.answered);
+          return true;
+        }
+        if (resp.status === 409 && data.conflict) {
+          // Changed elsewhere since this page saw it: the newer saved answer stays. Show it, and
+          // what this page had, so the person can choose again on top of it.
+          update(function (q) { if (q[qid] && q[qid].stamp === item.stamp) delete q[qid]; });
+          var stored = data.stored || {}, yours = data.yours || {};
+          show(qid, stored.value || "", stored.note || "");
+          if (fieldset(qid) && baseInput(qid)) baseInput(qid).value = data.version;
+          var quote = function (text) { return "\u201c" + text + "\u201d"; };
+          mark(qid, "Changed elsewhere. Saved answer kept: " + quote(stored.label) +
+            (stored.note ? " with the note " + quote(stored.note) : "") +
+            ". This page had: " + quote(yours.label) +
+            (yours.note ? " with the note " + quote(yours.note) : "") +
+            ". Choose again to replace the saved answer.");
+          showProblem(data.error, false);
+          updateCounts();
           return true;
         }
         if (resp.status === 401 || resp.status === 403) {
@@ -124,8 +162,7 @@
     var fs = fieldset(qid);
     if (!fs) return;
     var item = queued[qid];
-    fs.querySelectorAll("input[type=radio]").forEach(function (r) { r.checked = r.value === item.value; });
-    fs.querySelector("textarea").value = item.note;
+    show(qid, item.value, item.note);
     mark(qid, "Saving…");
   });
   updateCounts();

@@ -159,5 +159,5 @@ def test_review_hides_submit_from_members(personas, client_for, draft):
 
 
 def test_empty_save_list_saves_nothing(personas, draft):
-    assert answers_save(assessment=draft, respondent=personas.leader_a, items=[]) == 0
+    assert answers_save(assessment=draft, respondent=personas.leader_a, items=[]).saved == 0
     assert not Answer.objects.exists()

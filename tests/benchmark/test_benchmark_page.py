@@ -12,7 +12,8 @@ from assessment.bank import bank_load
 from assessment.benchmark import DEFINITION, org_benchmark, peer_domain_scores
 from assessment.models import Assessment
 from orgs.models import Membership, Organization
-from tests.factories import MembershipFactory, OrganizationFactory
+from orgs.services import org_create
+from tests.factories import AssignmentFactory, MembershipFactory, OrganizationFactory, UserFactory
 from tests.history.helpers import submit
 
 BAND = Organization.ArrBand.FROM_5M_TO_20M  # the personas' orgs are in this band
@@ -52,6 +53,9 @@ def make_peers(mini_version):
                 user__email=f"{PEER_MARK.lower()}{n}@peer.example",
                 user__first_name=f"{PEER_MARK}Person{n}",
             ).user
+            # Each peer has its own owner: orgs created by one account count once.
+            Organization.objects.filter(pk=org.pk).update(created_by=leader)
+            org.created_by = leader
             submit(org, version or mini_version, leader, level, days_ago=days_ago)
             made.append(org)
             orgs.append(org)
@@ -106,18 +110,21 @@ def test_four_peers_hide_the_benchmark_and_say_why(own, make_peers, personas, cl
     html = get(client_for, personas.leader_a, personas.org_a)
     assert "benchmark-table" not in html and "Peer median" not in html
     message = text(re.search(r'class="empty-state benchmark-hidden">(.*?)</p>', html, re.S)[1])
-    assert message.startswith(
-        "Only 4 other organizations in the $5M–$20M ARR band have a submitted assessment on this "
-        "questionnaire version; the benchmark appears from 5"
-    )
-    assert "Peers are never named." in message
+    assert message.startswith("Not enough peers yet in the $5M–$20M ARR band.")
+    assert "Peers are never named" in message
+    assert "4" not in message
     assert PEER_MARK.lower() not in html.lower()
 
 
-def test_one_peer_is_counted_in_the_singular(own, make_peers, personas, client_for):
-    make_peers([3])
-    html = get(client_for, personas.leader_a, personas.org_a)
-    assert "Only 1 other organization in the $5M–$20M ARR band has a submitted" in text(html)
+@pytest.mark.parametrize("count", [0, 1, 4])
+def test_a_band_below_the_threshold_never_tells_how_many_peers_it_has(
+    own, make_peers, personas, client_for, count
+):
+    make_peers([3] * count)
+    page = text(get(client_for, personas.leader_a, personas.org_a))
+    assert "Not enough peers yet" in page
+    assert not re.search(r"\b(Only|No other)\b", page)
+    assert f" {count} other" not in page and f"{count} peer" not in page
 
 
 def test_peers_must_share_the_arr_band_and_the_version(
@@ -130,7 +137,7 @@ def test_peers_must_share_the_arr_band_and_the_version(
     make_peers([1, 1], band="")
     make_peers([1, 1], version=other_version)
     html = get(client_for, personas.leader_a, personas.org_a)
-    assert "Only 4 other organizations" in text(html)
+    assert "Not enough peers yet" in text(html)
     assert len(peer_domain_scores(org=personas.org_a, version_id=own.version_id)) == 4
 
 
@@ -155,7 +162,7 @@ def test_the_orgs_own_assessments_never_count_as_peers(personas, make_peers, cli
     submit(personas.org_a, own.version, personas.leader_a, 5, days_ago=40)
     make_peers([1, 2, 3, 4])
     assert len(peer_domain_scores(org=personas.org_a, version_id=own.version_id)) == 4
-    assert "Only 4 other organizations" in text(get(client_for, personas.leader_a, personas.org_a))
+    assert "Not enough peers yet" in text(get(client_for, personas.leader_a, personas.org_a))
 
 
 def test_the_orgs_latest_assessment_is_the_one_benchmarked(personas, make_peers, own):
@@ -218,3 +225,73 @@ def test_the_org_home_links_to_history_and_benchmark_once_a_result_exists(
     html = client_for(personas.leader_a).get(reverse("org_home", args=[personas.org_a.public_id]))
     assert f'<a href="{history}">History and trend</a>' in html.content.decode()
     assert f'<a href="{benchmark}">Peer benchmark</a>' in html.content.decode()
+
+
+# --- finding 4 of the security review (issue 11): peers are distinct owners -------------------
+
+
+def _attacker_orgs(attacker, version, levels):
+    """Orgs created by one account in the victim's band, each with a submitted result."""
+    orgs = []
+    for n, level in enumerate(levels):
+        org = org_create(name=f"Sock puppet {n}", created_by=attacker, arr_band=BAND)
+        submit(org, version, attacker, level)
+        orgs.append(org)
+    return orgs
+
+
+def test_attacker_with_five_orgs_in_the_victims_band_cannot_read_the_victims_scores(
+    own, personas, client_for, mini_version
+):
+    """One account creates five orgs in the band (two answering all level 1, two all level 5,
+    one to look from); the victim (org A) is the only real peer. The old median was the victim's
+    own scores; now the attacker's own orgs never count for them, so there is no benchmark."""
+    Organization.objects.filter(pk=personas.org_a.pk).update(created_by=personas.leader_a)
+    attacker = UserFactory()
+    *puppets, viewer_org = _attacker_orgs(attacker, mini_version, [1, 1, 5, 5, 3])
+    html = get(client_for, attacker, viewer_org)
+    assert "benchmark-table" not in html and "Peer median" not in html
+    assert "Not enough peers yet" in text(html)
+    scores = peer_domain_scores(org=viewer_org, version_id=own.version_id, viewer=attacker)
+    assert scores == [{"alpha": 50.0, "beta": 25.0}]  # the victim alone: far below five
+
+
+def test_orgs_created_by_one_account_count_as_one_peer(own, personas, make_peers, mini_version):
+    attacker = UserFactory()
+    _attacker_orgs(attacker, mini_version, [1, 1, 5, 5])
+    make_peers([2, 3, 4])
+    scores = peer_domain_scores(
+        org=personas.org_a, version_id=own.version_id, viewer=personas.leader_a
+    )
+    assert len(scores) == 4  # three real peers and the attacker once
+    result = org_benchmark(org=personas.org_a, viewer=personas.leader_a)
+    assert not result.shown
+
+
+def test_one_owners_peer_is_their_most_recently_submitted_result(own, personas, mini_version):
+    owner = UserFactory()
+    older, newer = _attacker_orgs(owner, mini_version, [1, 5])
+    Assessment.objects.filter(org=older).update(submitted_at=own.submitted_at)
+    scores = peer_domain_scores(org=personas.org_a, version_id=own.version_id)
+    assert scores == [{"alpha": 100.0, "beta": 100.0}]
+
+
+def test_orgs_the_viewer_belongs_to_or_advises_never_count_as_peers(
+    own, personas, make_peers, mini_version
+):
+    peers = make_peers([1, 2, 3, 4, 5])
+    AssignmentFactory(consultant=personas.consultant_a, org=peers[0])
+    MembershipFactory(org=peers[1], user=personas.consultant_a)
+    seen_by_leader = peer_domain_scores(
+        org=personas.org_a, version_id=own.version_id, viewer=personas.leader_a
+    )
+    seen_by_consultant = peer_domain_scores(
+        org=personas.org_a, version_id=own.version_id, viewer=personas.consultant_a
+    )
+    assert len(seen_by_leader) == 5 and len(seen_by_consultant) == 3
+
+
+def test_an_org_without_an_owner_account_is_no_peer(own, personas, make_peers):
+    peers = make_peers([1, 2, 3, 4, 5])
+    Organization.objects.filter(pk=peers[0].pk).update(created_by=None)
+    assert len(peer_domain_scores(org=personas.org_a, version_id=own.version_id)) == 4

@@ -111,8 +111,9 @@ def peers_add(org: Organization, version) -> None:
         q for d in version.domains.prefetch_related("questions__options") for q in d.questions.all()
     ]
     for n in range(PEERS):
-        peer = OrganizationFactory(arr_band=org.arr_band)
         leader = UserFactory()
+        # Each its own owner: orgs created by one account count as one peer.
+        peer = OrganizationFactory(arr_band=org.arr_band, created_by=leader)
         assessment = assessment_start(org=peer, by=leader)
         level = 1 + n % 5
         items = [

@@ -128,12 +128,3 @@ def test_token_for_unknown_invitation_is_refused(db):
     token = signing.dumps("00000000-0000-0000-0000-000000000000", salt=services.INVITATION_SALT)
     with pytest.raises(services.OrgError, match="not valid"):
         services.invitation_from_token(token)
-
-
-def test_consultant_invites_client_leader(personas, client_for, client, mailoutbox):
-    invite(
-        client_for(personas.consultant_a), personas.org_a, email="boss@example.com", role="leader"
-    )
-    client.logout()
-    client.post(link_from(mailoutbox[0]), {"name": "Boss", "password": PASSWORD})
-    assert Membership.objects.get(user__email="boss@example.com").role == Membership.Role.LEADER

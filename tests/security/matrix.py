@@ -121,10 +121,15 @@ class Row:
     data: str = ""  # the form data (see `payload`): one that does the job when allowed
     query: tuple[tuple[str, str], ...] = ()  # (parameter, object) pairs
     compare: bool = False  # the orgs come in the query string, two per variant
+    tag: str = ""  # tells apart two rows of one URL and method (e.g. what an admin action hits)
 
     @property
     def label(self) -> str:
-        return self.name + ("@draft" if "draft" in self.path else "")
+        return (
+            self.name
+            + ("@draft" if "draft" in self.path else "")
+            + (f"@{self.tag}" if self.tag else "")
+        )
 
     @property
     def org_scoped(self) -> bool:
@@ -269,6 +274,10 @@ ASSESSMENT_ROWS = [
     Row("assessment_submit", "POST", DRAFT, RUNNING),
     Row("assessment_submit", "POST", SUBMITTED, RUNNING_REFUSED),
     Row("assessment_submit", "GET", DRAFT, wrong_method()),
+    # Leaving a former member's answers out of the score: those who start and submit.
+    Row("assessment_respondent_exclude", "POST", DRAFT, RUNNING, data="exclude"),
+    Row("assessment_respondent_exclude", "POST", SUBMITTED, RUNNING_REFUSED, data="exclude"),
+    Row("assessment_respondent_exclude", "GET", DRAFT, wrong_method()),
     Row("assessment_result", "GET", SUBMITTED, related(OK)),
     Row("assessment_result", "GET", DRAFT, related(MOVED)),
     Row("assessment_result", "POST", SUBMITTED, wrong_method()),
@@ -346,12 +355,21 @@ SITE_ROWS = [
     Row("admin:index", "GET", (), STAFF_ONLY),
     Row("admin:auth_user_changelist", "GET", (), STAFF_ONLY),
     Row("admin:assessment_assessment_changelist", "GET", (), STAFF_ONLY),
+    # Submitted results cannot be deleted from the admin, even by staff; drafts can.
+    Row(
+        "admin:assessment_assessment_changelist",
+        "POST",
+        (),
+        people(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, staff=FORBIDDEN),
+        data="admin_delete",
+    ),
     Row(
         "admin:assessment_assessment_changelist",
         "POST",
         (),
         people(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, staff=DONE),
-        data="admin_delete",
+        data="admin_delete_draft",
+        tag="draft",
     ),
 ]
 

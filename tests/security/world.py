@@ -37,6 +37,7 @@ class Side:
     token: str  # the invitation link's signed token
     membership: Membership  # the member's
     assignment: ConsultantAssignment  # the org's consultant's
+    former: object  # a removed member whose answers are still in the draft
     emails: tuple[str, ...]  # people only those related to the org may see
 
 
@@ -69,6 +70,10 @@ def _side(org, leader, member, consultant, version) -> Side:
     invitation = Invitation.objects.create(
         org=org, email=f"invitee-{org.slug}@example.com", invited_by=leader
     )
+    former = UserFactory(email=f"former-{org.slug}@example.com")
+    Membership.objects.create(user=former, org=org)
+    answers_save(assessment=draft, respondent=former, items=_every_answer(version, 1)[:2])
+    Membership.objects.filter(user=former, org=org).delete()
     return Side(
         org=org,
         draft=draft,
@@ -77,7 +82,8 @@ def _side(org, leader, member, consultant, version) -> Side:
         token=invitation_token(invitation),
         membership=Membership.objects.get(org=org, user=member),
         assignment=ConsultantAssignment.objects.get(org=org, consultant=consultant),
-        emails=(leader.email, member.email, invitation.email),
+        former=former,
+        emails=(leader.email, member.email, invitation.email, former.email),
     )
 
 
@@ -177,6 +183,10 @@ def payload(case: Case, world: World) -> dict:
         "answers": {f"q-{q}": option for q, option in world.answers.items()} | {"go": "review"},
         "autosave": {"question": first_question, "value": level_4},
         "targets": {"target-alpha": "5"},
+        "exclude": {
+            "respondent": world.sides[case.variant.objects or "A"].former.pk,
+            "excluded": "1",
+        },
         "signup": {
             "name": "New Leader",
             "email": "new-leader@example.com",
@@ -197,6 +207,11 @@ def payload(case: Case, world: World) -> dict:
         "admin_delete": {
             "action": "delete_selected",
             "_selected_action": [world.sides["A"].submitted.pk],
+            "post": "yes",
+        },
+        "admin_delete_draft": {
+            "action": "delete_selected",
+            "_selected_action": [world.sides["A"].draft.pk],
             "post": "yes",
         },
     }[case.row.data]
