@@ -1,5 +1,7 @@
 """Benchmark of an org's latest result against its peers: other orgs in the same ARR band, each
-on its latest submitted assessment of the same questionnaire version.
+on its latest submitted assessment of the same questionnaire, in any of its versions: results line
+up by domain key, so a peer assessed on v1 still counts for an org on v2 and the other way round
+(every version of the default bank has the same eight domains).
 
 Only aggregates ever leave this module (percentile position, peer median, number of peers), and
 only when at least MIN_PEERS peers exist, so no peer can be named or singled out. Below that,
@@ -36,7 +38,7 @@ NO_ARR_BAND = (
 TOO_FEW_PEERS = (
     "Not enough peers yet in the {band} ARR band. The benchmark appears once at least "
     "{minimum} organizations with different owners have a submitted assessment on this "
-    "questionnaire version, so that no single peer can be singled out. Peers are never named, "
+    "questionnaire, so that no single peer can be singled out. Peers are never named, "
     "and how many there are is not shown until then."
 )
 DEFINITION = (
@@ -170,12 +172,15 @@ def peer_orgs(*, org, viewer=None) -> QuerySet[Organization]:
     return peer_owners_trusted(orgs)
 
 
-def peer_domain_scores(*, org, version_id: int, viewer=None) -> list[dict[str, float | None]]:
-    """Domain scores of each peer owner's latest submitted assessment on `version_id`: one
-    query, reading only the result's domains from each snapshot. Never includes `org` itself."""
+def peer_domain_scores(*, org, questionnaire_id: int, viewer=None) -> list[dict[str, float | None]]:
+    """Domain scores of each peer owner's latest submitted assessment on any version of
+    `questionnaire_id`: one query, reading only the result's domains from each snapshot. Never
+    includes `org` itself."""
     latest = (
         Assessment.objects.filter(
-            org=OuterRef("pk"), status=Assessment.Status.SUBMITTED, version_id=version_id
+            org=OuterRef("pk"),
+            status=Assessment.Status.SUBMITTED,
+            version__questionnaire_id=questionnaire_id,
         )
         .order_by("-submitted_at", "-id")
         .values("pk")[:1]
@@ -215,7 +220,9 @@ def org_benchmark(*, org, viewer=None) -> OrgBenchmark:
     domains = assessment.result_domains or []
     benchmark = benchmark_compute(
         [(d["key"], d["name"], d["score"]) for d in domains],
-        peer_domain_scores(org=org, version_id=assessment.version_id, viewer=viewer),
+        peer_domain_scores(
+            org=org, questionnaire_id=assessment.version.questionnaire_id, viewer=viewer
+        ),
     )
     if not benchmark.shown:
         reason = _too_few(org.get_arr_band_display())

@@ -127,18 +127,33 @@ def test_a_band_below_the_threshold_never_tells_how_many_peers_it_has(
     assert f" {count} other" not in page and f"{count} peer" not in page
 
 
-def test_peers_must_share_the_arr_band_and_the_version(
+def test_peers_must_share_the_arr_band_and_the_questionnaire(
     own, make_peers, personas, client_for, mini_bank_text
 ):
-    other_version, _ = bank_load(text=mini_bank_text.replace("\nversion: 1\n", "\nversion: 2\n"))
-    assert other_version.number == 2
+    other_bank, _ = bank_load(text=mini_bank_text.replace("slug: mini\n", "slug: other-mini\n"))
+    assert other_bank.questionnaire_id != own.version.questionnaire_id
     make_peers([2, 3, 4, 5])
     make_peers([1, 1, 1], band=Organization.ArrBand.OVER_100M)
     make_peers([1, 1], band="")
-    make_peers([1, 1], version=other_version)
+    make_peers([1, 1], version=other_bank)
     html = get(client_for, personas.leader_a, personas.org_a)
     assert "Not enough peers yet" in text(html)
-    assert len(peer_domain_scores(org=personas.org_a, version_id=own.version_id)) == 4
+    scores = peer_domain_scores(org=personas.org_a, questionnaire_id=own.version.questionnaire_id)
+    assert len(scores) == 4
+
+
+def test_peers_on_another_version_of_the_questionnaire_count_by_domain_key(
+    own, make_peers, personas, client_for, mini_bank_text
+):
+    version_2, _ = bank_load(text=mini_bank_text.replace("\nversion: 1\n", "\nversion: 2\n"))
+    assert version_2.number == 2 and version_2.questionnaire_id == own.version.questionnaire_id
+    make_peers([2, 3])
+    make_peers([4, 5, 5], version=version_2)
+
+    benchmark = org_benchmark(org=personas.org_a, viewer=personas.leader_a)
+
+    assert benchmark.benchmark.shown and benchmark.benchmark.peers == 5
+    assert [d.key for d in benchmark.benchmark.domains] == ["alpha", "beta"]
 
 
 def test_only_each_peers_latest_assessment_counts(own, make_peers, personas, client_for):
@@ -148,7 +163,7 @@ def test_only_each_peers_latest_assessment_counts(own, make_peers, personas, cli
     submit(peers[0], own.version, leader, 5, days_ago=2)
     # A peer's open draft never counts.
     Assessment.objects.create(org=peers[1], version=own.version, started_by=leader)
-    scores = peer_domain_scores(org=personas.org_a, version_id=own.version_id)
+    scores = peer_domain_scores(org=personas.org_a, questionnaire_id=own.version.questionnaire_id)
     assert sorted(s["alpha"] for s in scores) == [0.0, 0.0, 0.0, 0.0, 100.0]
     html = get(client_for, personas.leader_a, personas.org_a)
     assert "against 5 peers" in html
@@ -161,7 +176,10 @@ def test_the_orgs_own_assessments_never_count_as_peers(personas, make_peers, cli
     submit(personas.org_a, own.version, personas.leader_a, 1, days_ago=50)
     submit(personas.org_a, own.version, personas.leader_a, 5, days_ago=40)
     make_peers([1, 2, 3, 4])
-    assert len(peer_domain_scores(org=personas.org_a, version_id=own.version_id)) == 4
+    assert (
+        len(peer_domain_scores(org=personas.org_a, questionnaire_id=own.version.questionnaire_id))
+        == 4
+    )
     assert "Not enough peers yet" in text(get(client_for, personas.leader_a, personas.org_a))
 
 
@@ -252,7 +270,9 @@ def test_attacker_with_five_orgs_in_the_victims_band_cannot_read_the_victims_sco
     html = get(client_for, attacker, viewer_org)
     assert "benchmark-table" not in html and "Peer median" not in html
     assert "Not enough peers yet" in text(html)
-    scores = peer_domain_scores(org=viewer_org, version_id=own.version_id, viewer=attacker)
+    scores = peer_domain_scores(
+        org=viewer_org, questionnaire_id=own.version.questionnaire_id, viewer=attacker
+    )
     assert scores == [{"alpha": 50.0, "beta": 25.0}]  # the victim alone: far below five
 
 
@@ -261,7 +281,7 @@ def test_orgs_created_by_one_account_count_as_one_peer(own, personas, make_peers
     _attacker_orgs(attacker, mini_version, [1, 1, 5, 5])
     make_peers([2, 3, 4])
     scores = peer_domain_scores(
-        org=personas.org_a, version_id=own.version_id, viewer=personas.leader_a
+        org=personas.org_a, questionnaire_id=own.version.questionnaire_id, viewer=personas.leader_a
     )
     assert len(scores) == 4  # three real peers and the attacker once
     result = org_benchmark(org=personas.org_a, viewer=personas.leader_a)
@@ -272,7 +292,7 @@ def test_one_owners_peer_is_their_most_recently_submitted_result(own, personas, 
     owner = UserFactory()
     older, newer = _attacker_orgs(owner, mini_version, [1, 5])
     Assessment.objects.filter(org=older).update(submitted_at=own.submitted_at)
-    scores = peer_domain_scores(org=personas.org_a, version_id=own.version_id)
+    scores = peer_domain_scores(org=personas.org_a, questionnaire_id=own.version.questionnaire_id)
     assert scores == [{"alpha": 100.0, "beta": 100.0}]
 
 
@@ -283,10 +303,12 @@ def test_orgs_the_viewer_belongs_to_or_advises_never_count_as_peers(
     AssignmentFactory(consultant=personas.consultant_a, org=peers[0])
     MembershipFactory(org=peers[1], user=personas.consultant_a)
     seen_by_leader = peer_domain_scores(
-        org=personas.org_a, version_id=own.version_id, viewer=personas.leader_a
+        org=personas.org_a, questionnaire_id=own.version.questionnaire_id, viewer=personas.leader_a
     )
     seen_by_consultant = peer_domain_scores(
-        org=personas.org_a, version_id=own.version_id, viewer=personas.consultant_a
+        org=personas.org_a,
+        questionnaire_id=own.version.questionnaire_id,
+        viewer=personas.consultant_a,
     )
     assert len(seen_by_leader) == 5 and len(seen_by_consultant) == 3
 
@@ -294,4 +316,7 @@ def test_orgs_the_viewer_belongs_to_or_advises_never_count_as_peers(
 def test_an_org_without_an_owner_account_is_no_peer(own, personas, make_peers):
     peers = make_peers([1, 2, 3, 4, 5])
     Organization.objects.filter(pk=peers[0].pk).update(created_by=None)
-    assert len(peer_domain_scores(org=personas.org_a, version_id=own.version_id)) == 4
+    assert (
+        len(peer_domain_scores(org=personas.org_a, questionnaire_id=own.version.questionnaire_id))
+        == 4
+    )
