@@ -1,12 +1,16 @@
 """An org assessed on bank v1 and then on v2: history, the report's "since last time" and the
 v2 roadmap line the two results up by domain key (and question key, which v2 keeps)."""
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from assessment.bank import bank_load
 from assessment.report import report_build
+from tests.factories import AssignmentFactory, ConsultantFactory, OrganizationFactory
 from tests.history.helpers import submit
 from tests.history.test_history_page import history_url, table_rows
 
@@ -54,3 +58,24 @@ def test_v2_report_sees_a_slip_since_the_v1_result_in_a_practice_both_share(v1_a
     assert report.change is not None and report.change.stage_before > report.change.stage_after
     tiers = next(p for p in report.roadmap.practices if p.key == "segmentation-tiers")
     assert (tiers.previous_level, tiers.level, tiers.regressed) == (3, 2, True)
+
+
+def test_compare_lines_up_a_v1_client_and_a_v2_client_by_domain(v1_and_v2, personas, client_for):
+    v1, v2 = v1_and_v2
+    consultant = ConsultantFactory().user
+    old, new = OrganizationFactory(name="On v1"), OrganizationFactory(name="On v2")
+    for org, version, level in ((old, v1, 2), (new, v2, 4)):
+        AssignmentFactory(consultant=consultant, org=org)
+        submit(org, version, personas.leader_a, level)
+
+    response = client_for(consultant).get(
+        reverse("compare_csv") + f"?org={old.public_id}&org={new.public_id}"
+    )
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    names = {d.name for d in v2.domains.all()}
+    domain_rows = {row[0]: row[1:] for row in rows if row[0] in names}
+    assert len(domain_rows) == 8
+    assert all(
+        cells == ["25.0", "Proactive", "75.0", "Strategic"] for cells in domain_rows.values()
+    )
