@@ -1,23 +1,24 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm
 
+from orgs.accounts import NormalisedEmailField
+from orgs.emails import normalise_email
 from orgs.models import Membership, Organization
 
 PROFILE_FIELDS = ["name", "arr_band", "segment", "team_size", "team_age", "industry"]
 EMAIL_TAKEN = "An account with this email already exists. Log in instead, or reset your password."
-# An account's email is also its username, which is shorter than an email address may be: a
-# longer one would fail in the database (PostgreSQL) instead of in the form.
-ACCOUNT_EMAIL_MAX_LENGTH = get_user_model()._meta.get_field("username").max_length
 
 
 class SignupForm(forms.Form):
+    """Sign-up from an invitation link (orgs/views/accounts.py). Open sign-up is allauth's page
+    with orgs.accounts.SignupForm."""
+
     KIND_CHOICES = [
         ("leader", "I lead a Customer Success team"),
         ("consultant", "I am a consultant working with several CS teams"),
     ]
     name = forms.CharField(label="Your name", max_length=150)
-    email = forms.EmailField(label="Work email", max_length=ACCOUNT_EMAIL_MAX_LENGTH)
+    email = NormalisedEmailField(label="Work email")
     password = forms.CharField(
         label="Password",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -48,8 +49,8 @@ class SignupForm(forms.Form):
                 del self.fields[name]
 
     def clean_email(self):
-        email = (self.invited_email or self.cleaned_data["email"]).strip().lower()
-        if get_user_model().objects.filter(username__iexact=email).exists():
+        email = normalise_email(self.invited_email or self.cleaned_data["email"])
+        if get_user_model().objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(EMAIL_TAKEN)
         return email
 
@@ -83,7 +84,7 @@ class OrganizationForm(forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Email address", max_length=ACCOUNT_EMAIL_MAX_LENGTH)
+    email = NormalisedEmailField(label="Email address")
     role = forms.ChoiceField(
         choices=Membership.Role.choices,
         initial=Membership.Role.MEMBER,
@@ -92,16 +93,6 @@ class InvitationForm(forms.Form):
 
 
 class ConsultantGrantForm(forms.Form):
-    email = forms.EmailField(
+    email = NormalisedEmailField(
         label="Consultant's email", help_text="They need a consultant account on Stagewise."
     )
-
-
-class EmailLoginForm(AuthenticationForm):
-    """Usernames are email addresses: say so on the login page."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Email"
-        self.fields["username"].widget.input_type = "email"
-        self.fields["username"].widget.attrs["autocomplete"] = "email"

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.selectors import open_draft, respondent_progress, submitted_assessments
-from orgs import services
+from orgs import ratelimits, services
 from orgs.forms import ConsultantGrantForm, InvitationForm, OrganizationForm
 from orgs.models import Consultant
 from orgs.permissions import Perm, org_for_user
@@ -73,6 +73,9 @@ def invitation_new(request, org_id):
     access = org_for_user(request.user, org_id, Perm.MANAGE)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        wait = ratelimits.hit(ratelimits.INVITATIONS_PER_ORG, str(access.org.pk))
+        if wait is not None:
+            return ratelimits.too_many(request, wait, ratelimits.INVITATIONS_LIMITED)
         try:
             invitation = services.invitation_create(
                 org=access.org,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from assessment.compare import comparison_build
 from assessment.exports import comparison_csv_rows
 from assessment.pdf import PdfRenderError, render_pdf_bounded
+from orgs import ratelimits
 from orgs.models import Consultant, Organization
 from orgs.permissions import orgs_visible_to
 from orgs.portfolio import (
@@ -111,6 +112,9 @@ def compare_pdf(request):
     comparison = _comparison(request)
     if comparison is None:
         return redirect("home")
+    wait = ratelimits.hit(ratelimits.PDF_RENDERS_PER_USER, str(request.user.pk))
+    if wait is not None:
+        return ratelimits.too_many(request, wait, ratelimits.PDF_LIMITED)
     html = render_to_string("orgs/compare_pdf.html", {"comparison": comparison})
     try:
         pdf = render_pdf_bounded(html)

@@ -150,9 +150,9 @@ def _draft(name: str):
 
 PAGES = {
     "landing": lambda w: Visit(None, reverse("home")),
-    "login": lambda w: Visit(None, reverse("login")),
-    "signup": lambda w: Visit(None, reverse("signup")),
-    "password reset": lambda w: Visit(None, reverse("password_reset")),
+    "login": lambda w: Visit(None, reverse("account_login")),
+    "signup": lambda w: Visit(None, reverse("account_signup")),
+    "password reset": lambda w: Visit(None, reverse("account_reset_password")),
     "password reset confirm": _reset_confirm,
     "portfolio": lambda w: Visit(w.consultant, reverse("home")),
     "leader home": lambda w: Visit(w.leader, reverse("home")),
@@ -173,7 +173,7 @@ PAGES = {
         w.consultant,
         reverse("compare") + "?" + "&".join(f"org={c.public_id}" for c in w.clients),
     ),
-    "password change": lambda w: Visit(w.newcomer, reverse("password_change")),
+    "password change": lambda w: Visit(w.newcomer, reverse("account_change_password")),
     "not found": lambda w: Visit(w.newcomer, "/no-such-page/"),
     "invitation accept": lambda w: Visit(
         None, reverse("invitation_accept", args=[invitation_token(w.invitation)])
@@ -248,7 +248,7 @@ def control_count(page: Page) -> int:
 
 def test_the_pinned_axe_runs_under_our_csp_and_catches_a_planted_violation(axe_tab):
     page = axe_tab(None)
-    page.goto(reverse("login"))
+    page.goto(reverse("account_login"))
     lock = json.loads((AXE_JS.parents[2] / "package-lock.json").read_text(encoding="utf-8"))
     assert page.evaluate("axe.version") == lock["packages"]["node_modules/axe-core"]["version"]
     page.evaluate(

@@ -24,7 +24,7 @@ def test_a_wrong_password_is_logged_with_the_email_and_address_but_not_the_passw
     UserFactory(email="pat@example.com", username="pat@example.com")
 
     client.post(
-        reverse("login"),
+        reverse("account_login"),
         {"username": "pat@example.com", "password": "hunter2-guess"},
         REMOTE_ADDR="10.1.2.3",
     )
@@ -40,7 +40,7 @@ def test_a_throttled_login_is_logged_as_a_refusal(client, db, access_log):
         LoginFailure.objects.create(username="pat@example.com", ip="10.1.2.3", at=timezone.now())
 
     client.post(
-        reverse("login"),
+        reverse("account_login"),
         {"username": "pat@example.com", "password": "anything"},
         REMOTE_ADDR="10.1.2.3",
     )
@@ -63,7 +63,7 @@ def test_a_throttled_admin_login_is_logged_as_a_refusal(client, db, access_log):
 
 
 def test_a_username_cannot_forge_log_lines(client, db, access_log):
-    client.post(reverse("login"), {"username": "x\nlogin ok: admin", "password": "guess"})
+    client.post(reverse("account_login"), {"username": "x\nlogin ok: admin", "password": "guess"})
 
     [record] = access_log()
     assert "\n" not in record.getMessage()
