@@ -1,24 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.urls import include, path, reverse
+from django.urls import include, path
 
 from config.health import healthz
 
-
-def admin_login(request):
-    """The admin logs in through allauth's page like everyone else, so staff get the same rate
-    limits, verification and MFA; a logged-in non-staff user is refused (sending them to the
-    login page would loop, since it redirects logged-in users back here)."""
-    if request.user.is_authenticated:
-        raise PermissionDenied("The admin is for staff.")
-    return redirect_to_login(
-        request.GET.get("next") or reverse("admin:index"), login_url=reverse("account_login")
-    )
-
+# The admin logs in through allauth's page like everyone else, so staff get the same rate
+# limits, verification and MFA; a logged-in non-staff user is refused.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
-    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("healthz/", healthz, name="healthz"),

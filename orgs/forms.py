@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model, password_validation
 from orgs.accounts import NormalisedEmailField
 from orgs.emails import normalise_email
 from orgs.models import Membership, Organization
+from orgs.permissions import has_mfa
 
 PROFILE_FIELDS = ["name", "arr_band", "segment", "team_size", "team_age", "industry"]
 EMAIL_TAKEN = "An account with this email already exists. Log in instead, or reset your password."
@@ -74,13 +75,34 @@ class SignupForm(forms.Form):
         return data
 
 
+MFA_FIRST = (
+    "Turn on two-factor authentication for your own account first (your name at the top, then "
+    "Two-factor authentication), so that the rule does not lock you out."
+)
+
+
 class OrganizationForm(forms.ModelForm):
+    """The org's profile; with `mfa_setter` (a leader), also the rule that everyone with access
+    must use two-factor authentication."""
+
     class Meta:
         model = Organization
-        fields = PROFILE_FIELDS
+        fields = [*PROFILE_FIELDS, "require_mfa"]
         help_texts = {
             "arr_band": "Used to rank roadmap actions and to compare you with peers; not scored.",
         }
+
+    def __init__(self, *args, mfa_setter=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mfa_setter = mfa_setter
+        if mfa_setter is None:
+            del self.fields["require_mfa"]
+
+    def clean_require_mfa(self):
+        required = self.cleaned_data["require_mfa"]
+        if required and not has_mfa(self.mfa_setter):
+            raise forms.ValidationError(MFA_FIRST)
+        return required
 
 
 class InvitationForm(forms.Form):

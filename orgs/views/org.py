@@ -10,7 +10,7 @@ from assessment.selectors import open_draft, respondent_progress, submitted_asse
 from orgs import ratelimits, services
 from orgs.forms import ConsultantGrantForm, InvitationForm, OrganizationForm
 from orgs.models import Consultant
-from orgs.permissions import Perm, org_for_user
+from orgs.permissions import Perm, Role, org_for_user
 
 
 @login_required
@@ -57,7 +57,12 @@ def org_home(request, org_id):
 @require_http_methods(["GET", "POST"])
 def org_profile(request, org_id):
     access = org_for_user(request.user, org_id, Perm.MANAGE)
-    form = OrganizationForm(request.POST or None, instance=access.org)
+    # Only a leader sets the MFA rule (product.md, "Roles and trust").
+    form = OrganizationForm(
+        request.POST or None,
+        instance=access.org,
+        mfa_setter=request.user if Role.LEADER in access.roles else None,
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Profile saved.")
