@@ -10,7 +10,7 @@ PASSWORD = "correct horse battery staple"  # tests/factories.py
 
 
 def log_in(client, user):
-    response = client.post(reverse("account_login"), {"username": user.email, "password": PASSWORD})
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302
     return Session.objects.get(session_key=client.session.session_key)
 

@@ -83,7 +83,7 @@ def test_csrf_token_from_one_server_is_accepted_by_the_other(two_servers):
     browser = two_servers.browser(A)
     token = CSRF_INPUT.search(browser.get("/accounts/login/").text).group(1)
     browser.base_url = two_servers.servers[B].base_url
-    form = {"username": RESPONDENT_EMAIL, "password": RESPONDENT_PASSWORD}
+    form = {"login": RESPONDENT_EMAIL, "password": RESPONDENT_PASSWORD}
 
     # A forged token on B is refused, so the acceptance below is B checking A's token.
     forged = browser.post("/accounts/login/", {**form, "csrfmiddlewaretoken": "x" * 64})

@@ -185,7 +185,7 @@ def payload(case: Case, world: World) -> dict:
             "org_name": "Newco",
         },
         "invited_signup": {"name": "Invited Person", "password": NEW_PASSWORD},
-        "login": {"username": people["leader_a"].email, "password": PASSWORD},
+        "login": {"login": people["leader_a"].email, "password": PASSWORD},
         "password_change": {
             "old_password": PASSWORD,
             "new_password1": NEW_PASSWORD,
