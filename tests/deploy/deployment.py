@@ -39,7 +39,7 @@ from orgs.services import account_signup
 
 leader, org = account_signup(
     email={RESPONDENT_EMAIL!r}, name="Dana Deploy", password={RESPONDENT_PASSWORD!r},
-    is_consultant=False, org_name="Deploy Check",
+    is_consultant=False, org_name="Deploy Check", verified=True,
 )
 done = assessment_start(org=org, by=leader)
 questions = Question.objects.filter(domain__version=done.version).prefetch_related("options")

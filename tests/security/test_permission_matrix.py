@@ -10,6 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -45,6 +47,8 @@ OBSERVED: dict[str, Observed] = {}
 # Every table a request could change. Users are read without last_login: signing in is no change
 # of data. Caches (rendered PDFs) and sessions are left out on purpose.
 WATCHED = [
+    EmailAddress,
+    Authenticator,
     Organization,
     Membership,
     Consultant,
