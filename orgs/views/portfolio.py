@@ -63,7 +63,7 @@ def home(request):
 @require_GET
 def portfolio_csv(request):
     if not request.user.is_authenticated:
-        return redirect("login")
+        return redirect("account_login")
     filters = PortfolioFilters.from_params(request.GET)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="stagewise-portfolio.csv"'

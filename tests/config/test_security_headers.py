@@ -182,7 +182,9 @@ if LOG_IN:
         call_command("migrate", app, verbosity=0)
     from django.contrib.auth import get_user_model
     from allauth.account.models import EmailAddress
-    pat = get_user_model().objects.create_user("pat@example.com", "pat@example.com", "a long secret")
+    pat = get_user_model().objects.create_user(
+        "pat@example.com", "pat@example.com", "a long secret"
+    )
     EmailAddress.objects.create(user=pat, email=pat.email, primary=True, verified=True)
     response = client.post(
         "/accounts/login/",

@@ -205,7 +205,7 @@ def test_industry_from_the_profile_form_is_escaped_on_every_page(site, payload):
 
 def test_name_and_org_name_from_sign_up_are_escaped_on_every_page(db, payload):
     name, org_name = f"{payload} (person)", f"{payload} (org)"
-    data = {"name": name, "email": "new@example.com", "password": PASSWORD}
+    data = {"name": name, "email": "new@example.com", "password1": PASSWORD}
     data |= {"kind": "leader", "org_name": org_name}
     response = Client().post(reverse("account_signup"), data)
     assert response.status_code == 302
