@@ -86,16 +86,26 @@ def _mfa_allows(user) -> Q:
     return Q(require_mfa=False) | Q(Exists(has_totp))
 
 
+def _related_orgs(user) -> QuerySet[Organization]:
+    if user.is_staff:
+        return Organization.objects.all()
+    member = Membership.objects.filter(org=OuterRef("pk"), user=user)
+    assigned = ConsultantAssignment.objects.filter(org=OuterRef("pk"), consultant=user)
+    return Organization.objects.filter(Q(Exists(member)) | Q(Exists(assigned)))
+
+
 def orgs_visible_to(user) -> QuerySet[Organization]:
     if not user.is_authenticated:
         return Organization.objects.none()
-    if user.is_staff:
-        return Organization.objects.filter(_mfa_allows(user))
-    member = Membership.objects.filter(org=OuterRef("pk"), user=user)
-    assigned = ConsultantAssignment.objects.filter(org=OuterRef("pk"), consultant=user)
-    return Organization.objects.filter(Q(Exists(member)) | Q(Exists(assigned))).filter(
-        _mfa_allows(user)
-    )
+    return _related_orgs(user).filter(_mfa_allows(user))
+
+
+def orgs_held_back_by_mfa(user) -> QuerySet[Organization]:
+    """Orgs the user has a role in but may not open before turning on MFA: named on the home
+    page so that they do not silently vanish."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return _related_orgs(user).exclude(_mfa_allows(user))
 
 
 class OrgAccess:

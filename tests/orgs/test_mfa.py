@@ -157,3 +157,22 @@ def test_an_outsider_still_gets_404_not_the_mfa_page(personas, client_for):
     )
 
     assert response.status_code == 404
+
+
+def test_home_names_the_orgs_held_back_until_mfa_is_on(personas, client_for):
+    require_mfa(personas.org_a)
+
+    page = client_for(personas.consultant_a).get(reverse("home")).content.decode()
+
+    assert "require two-factor authentication" in page or "requires two-factor" in page
+    assert personas.org_a.name in page
+    assert reverse("mfa_activate_totp") in page
+
+
+def test_a_member_whose_one_org_requires_mfa_is_sent_to_its_setup_page(personas, client_for):
+    require_mfa(personas.org_a)
+
+    response = client_for(personas.member_a).get(reverse("home"), follow=True)
+
+    assert response.status_code == 403
+    assert "Two-factor authentication required" in response.content.decode()
