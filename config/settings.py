@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "orgs",
     "assessment",
 ]
@@ -84,6 +87,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Turns "this org requires MFA" (orgs/permissions.py) into a page saying how to set it up.
+    "orgs.middleware.MfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -129,18 +135,59 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# The throttle backend only refuses password checks while an account or address is blocked
-# (orgs/login_throttle.py); ModelBackend does the real work and owns every session.
-AUTHENTICATION_BACKENDS = [
-    "orgs.login_throttle.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)  # per account, within the window
-LOGIN_FAILURE_IP_LIMIT = env_int("LOGIN_FAILURE_IP_LIMIT", 30)  # per client address
-LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)  # seconds
-LOGIN_URL = "login"
+# Accounts are django-allauth's (orgs/accounts.py has our adapter and forms). One backend: it
+# logs in by email address and owns every session.
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_ADAPTER = "orgs.accounts.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "orgs.accounts.LoginForm",
+    "signup": "orgs.accounts.SignupForm",
+    "reset_password": "orgs.accounts.ResetPasswordForm",
+}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# No account works until its address is proven by the mailed link (consultant access and
+# benchmark peers rely on that); the confirmation logs the person in.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stagewise] "
+# Sessions last SESSION_COOKIE_AGE from login (below); no "remember me" box changing that.
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+# Rate limits, counted in the shared cache (CACHES below); "key" means the address typed, except
+# login_failed, whose key is the account *and* the caller's address (orgs/accounts.py), so a
+# stranger's wrong guesses never lock the owner out of their own address. Our own limits
+# (sign-ups per address typed, invitations per org, PDF renders per user) are in orgs/ratelimits.py.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "30/15m/ip,5/15m/key",
+    "signup": "10/h/ip",
+    "reset_password": "10/h/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Stagewise"
+
+# The shared cache: rate limits must count the same on every app server, so the default is the
+# database every server already shares (the table is created by migration orgs 0005). Set
+# REDIS_URL to use Redis instead (docs/deploy.md).
+REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "stagewise_cache",
+    }
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

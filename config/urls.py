@@ -1,10 +1,16 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
 
+# The admin logs in through allauth's page like everyone else, so staff get the same rate
+# limits, verification and MFA; a logged-in non-staff user is refused.
+admin.site.login = secure_admin_login(admin.site.login)
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
     path("healthz/", healthz, name="healthz"),
     path("", include("orgs.urls")),
     path("", include("assessment.urls")),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from types import SimpleNamespace
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import reset_queries, transaction
@@ -94,6 +95,7 @@ def _user(email: str, name: str, *, staff: bool = False):
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
+    _verified(user)
     return user
 
 
@@ -104,6 +106,13 @@ def _first_published_version():
         current.questionnaire.versions.filter(status=current.Status.PUBLISHED)
         .order_by("number")
         .first()
+    )
+
+
+def _verified(user) -> None:
+    """Demo addresses are ours (a reserved .test domain): verified, so they log in at once."""
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"primary": True, "verified": True}
     )
 
 
@@ -352,6 +361,10 @@ def _scale_people(orgs: list[Organization], password: str) -> dict[int, dict[str
         if email not in found
     )
     found = {u.username: u for u in User.objects.filter(username__in=list(wanted))}
+    EmailAddress.objects.bulk_create(
+        (EmailAddress(user=u, email=u.email, primary=True, verified=True) for u in found.values()),
+        ignore_conflicts=True,
+    )
     people: dict[int, dict[str, object]] = {}
     for email, (org, person) in wanted.items():
         people.setdefault(org.pk, {})[person] = found[email]

@@ -1,23 +1,25 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm
 
+from orgs.accounts import NormalisedEmailField
+from orgs.emails import normalise_email
 from orgs.models import Membership, Organization
+from orgs.permissions import has_mfa
 
 PROFILE_FIELDS = ["name", "arr_band", "segment", "team_size", "team_age", "industry"]
 EMAIL_TAKEN = "An account with this email already exists. Log in instead, or reset your password."
-# An account's email is also its username, which is shorter than an email address may be: a
-# longer one would fail in the database (PostgreSQL) instead of in the form.
-ACCOUNT_EMAIL_MAX_LENGTH = get_user_model()._meta.get_field("username").max_length
 
 
 class SignupForm(forms.Form):
+    """Sign-up from an invitation link (orgs/views/accounts.py). Open sign-up is allauth's page
+    with orgs.accounts.SignupForm."""
+
     KIND_CHOICES = [
         ("leader", "I lead a Customer Success team"),
         ("consultant", "I am a consultant working with several CS teams"),
     ]
     name = forms.CharField(label="Your name", max_length=150)
-    email = forms.EmailField(label="Work email", max_length=ACCOUNT_EMAIL_MAX_LENGTH)
+    email = NormalisedEmailField(label="Work email")
     password = forms.CharField(
         label="Password",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -48,8 +50,8 @@ class SignupForm(forms.Form):
                 del self.fields[name]
 
     def clean_email(self):
-        email = (self.invited_email or self.cleaned_data["email"]).strip().lower()
-        if get_user_model().objects.filter(username__iexact=email).exists():
+        email = normalise_email(self.invited_email or self.cleaned_data["email"])
+        if get_user_model().objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(EMAIL_TAKEN)
         return email
 
@@ -73,17 +75,38 @@ class SignupForm(forms.Form):
         return data
 
 
+MFA_FIRST = (
+    "Turn on two-factor authentication for your own account first (your name at the top, then "
+    "Two-factor authentication), so that the rule does not lock you out."
+)
+
+
 class OrganizationForm(forms.ModelForm):
+    """The org's profile; with `mfa_setter` (a leader), also the rule that everyone with access
+    must use two-factor authentication."""
+
     class Meta:
         model = Organization
-        fields = PROFILE_FIELDS
+        fields = [*PROFILE_FIELDS, "require_mfa"]
         help_texts = {
             "arr_band": "Used to rank roadmap actions and to compare you with peers; not scored.",
         }
 
+    def __init__(self, *args, mfa_setter=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mfa_setter = mfa_setter
+        if mfa_setter is None:
+            del self.fields["require_mfa"]
+
+    def clean_require_mfa(self):
+        required = self.cleaned_data["require_mfa"]
+        if required and not has_mfa(self.mfa_setter):
+            raise forms.ValidationError(MFA_FIRST)
+        return required
+
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Email address", max_length=ACCOUNT_EMAIL_MAX_LENGTH)
+    email = NormalisedEmailField(label="Email address")
     role = forms.ChoiceField(
         choices=Membership.Role.choices,
         initial=Membership.Role.MEMBER,
@@ -92,16 +115,6 @@ class InvitationForm(forms.Form):
 
 
 class ConsultantGrantForm(forms.Form):
-    email = forms.EmailField(
+    email = NormalisedEmailField(
         label="Consultant's email", help_text="They need a consultant account on Stagewise."
     )
-
-
-class EmailLoginForm(AuthenticationForm):
-    """Usernames are email addresses: say so on the login page."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Email"
-        self.fields["username"].widget.input_type = "email"
-        self.fields["username"].widget.attrs["autocomplete"] = "email"

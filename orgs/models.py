@@ -39,6 +39,12 @@ class Organization(models.Model):
     team_size = models.CharField("CS team size", max_length=8, choices=TeamSize.choices, blank=True)
     team_age = models.CharField("CS team age", max_length=10, choices=TeamAge.choices, blank=True)
     industry = models.CharField(max_length=80, blank=True)
+    require_mfa = models.BooleanField(
+        "require two-factor authentication",
+        default=False,
+        help_text="Everyone with access to this organization (consultants and staff included) "
+        "must turn on two-factor authentication before they can open it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -131,24 +137,3 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
-
-
-class LoginFailure(models.Model):
-    """One failed login, kept only as long as the throttle window (orgs/login_throttle.py).
-
-    In the database rather than in process memory so that every app server sees the same count.
-    """
-
-    username = models.CharField(max_length=254)
-    ip = models.CharField(max_length=45, blank=True)
-    at = models.DateTimeField()
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["username", "at"], name="loginfailure_username_at"),
-            models.Index(fields=["ip", "at"], name="loginfailure_ip_at"),
-            models.Index(fields=["at"], name="loginfailure_at"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.username} from {self.ip or '?'} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -3,12 +3,15 @@ loads it through `org_for_user`, which applies the rules below:
 
 - no relation to the org → 404 (we do not reveal that it exists);
 - related, but the role lacks the permission → 403;
+- the org requires MFA and the user has not turned it on → MfaRequired (a 403 page saying how to
+  set it up, shown by orgs.middleware), and the org is left out of every list;
 - anonymous users never get here: views require login first.
 """
 
 import enum
 import logging
 
+from allauth.mfa.models import Authenticator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -82,14 +85,51 @@ def can(roles: frozenset[Role], perm: Perm) -> bool:
     return bool(roles & RULES[perm])
 
 
-def orgs_visible_to(user) -> QuerySet[Organization]:
-    if not user.is_authenticated:
-        return Organization.objects.none()
+MFA_REQUIRED = (
+    "{org} requires two-factor authentication for everyone who can see it. "
+    "Turn it on for your account to continue."
+)
+
+
+class MfaRequired(PermissionDenied):
+    """The user may see the org by role, but the org requires MFA and they have none."""
+
+    def __init__(self, org: Organization):
+        super().__init__(MFA_REQUIRED.format(org=org.name))
+        self.org = org
+
+
+def has_mfa(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def _mfa_allows(user) -> Q:
+    """Orgs the user may open as far as MFA goes: those that do not require it, or all of them
+    when the user has an authenticator (a subquery: no extra query per list)."""
+    has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
+    return Q(require_mfa=False) | Q(Exists(has_totp))
+
+
+def _related_orgs(user) -> QuerySet[Organization]:
     if user.is_staff:
         return Organization.objects.all()
     member = Membership.objects.filter(org=OuterRef("pk"), user=user)
     assigned = ConsultantAssignment.objects.filter(org=OuterRef("pk"), consultant=user)
     return Organization.objects.filter(Q(Exists(member)) | Q(Exists(assigned)))
+
+
+def orgs_visible_to(user) -> QuerySet[Organization]:
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return _related_orgs(user).filter(_mfa_allows(user))
+
+
+def orgs_held_back_by_mfa(user) -> QuerySet[Organization]:
+    """Orgs the user has a role in but may not open before turning on MFA: named on the home
+    page so that they do not silently vanish."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return _related_orgs(user).exclude(_mfa_allows(user))
 
 
 class OrgAccess:
@@ -177,4 +217,9 @@ def org_for_user(user, public_id, perm: Perm) -> OrgAccess:
     if not can(roles, perm):
         log.warning("access denied (403): user=%s org=%s perm=%s", user.pk, public_id, perm.name)
         raise PermissionDenied(NOT_ALLOWED.format(what=perm.value))
+    # Checked after the role so that an org's MFA rule is never shown to someone without a role
+    # in it; only orgs that set the rule pay for the extra query.
+    if org.require_mfa and not has_mfa(user):
+        log.warning("access denied (MFA required): user=%s org=%s", user.pk, public_id)
+        raise MfaRequired(org)
     return OrgAccess(org, roles)

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -11,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from orgs.emails import normalise_email
 from orgs.models import Consultant, ConsultantAssignment, Invitation, Membership, Organization
 from orgs.permissions import Role, may_invite, may_remove, roles_in
 
@@ -66,18 +68,37 @@ def org_create(*, name: str, created_by, as_consultant: bool = False, **profile)
 
 
 @transaction.atomic
-def account_signup(
-    *, email: str, name: str, password: str, is_consultant: bool, org_name: str = "", company=""
-):
-    """Create a user. A CS leader gets their org (as leader); a consultant gets a portfolio."""
-    user = get_user_model().objects.create_user(
-        username=email.lower(), email=email.lower(), password=password, first_name=name
-    )
-    org = None
+def account_setup(*, user, is_consultant: bool, org_name: str = "", company: str = ""):
+    """What a new account starts with: a CS leader gets their org (as leader), a consultant gets
+    a portfolio. Returns the org (None for consultants). The sign-up form calls this."""
     if is_consultant:
         Consultant.objects.create(user=user, company=company)
-    elif org_name:
-        org = org_create(name=org_name, created_by=user)
+        return None
+    if org_name:
+        return org_create(name=org_name, created_by=user)
+    return None
+
+
+@transaction.atomic
+def account_signup(
+    *,
+    email: str,
+    name: str,
+    password: str,
+    is_consultant: bool,
+    org_name: str = "",
+    company="",
+    verified: bool = False,
+):
+    """Create a user outside the sign-up page (invitations, demo data, tests), with the primary
+    address allauth logs in by. `verified` only when the address is proven (an invitation link
+    reached it) or is ours (demo accounts)."""
+    email = normalise_email(email)
+    user = get_user_model().objects.create_user(
+        username=email, email=email, password=password, first_name=name
+    )
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
+    org = account_setup(user=user, is_consultant=is_consultant, org_name=org_name, company=company)
     return user, org
 
 
@@ -131,9 +152,9 @@ def invitation_create(
 ) -> Invitation:
     """Invite someone by email. `accept_url(token)` builds the absolute link for the email.
     The inviter's roles in the org decide which roles they may hand out (product.md)."""
-    email = email.strip().lower()
+    email = normalise_email(email)
     roles = roles_in(invited_by, org)
-    if email == (invited_by.email or "").strip().lower():
+    if email == normalise_email(invited_by.email or ""):
         raise OrgError(CANNOT_INVITE_SELF.format(org=org.name))
     if not may_invite(roles, role, org_has_leader=_org_has_leader(org)):
         if role == Membership.Role.LEADER and may_invite(
@@ -172,7 +193,7 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     )
     if invitation.accepted_at or invitation.revoked_at:
         raise OrgError(INVITATION_USED if invitation.accepted_at else INVITATION_REVOKED)
-    if user.email.lower() != invitation.email.lower():
+    if normalise_email(user.email) != normalise_email(invitation.email):
         raise OrgError(INVITATION_WRONG_EMAIL.format(email=invitation.email))
     # Checked again here, not only when the link was opened: access may have gone since.
     if user.pk == invitation.invited_by_id:
@@ -217,9 +238,8 @@ def membership_remove(*, membership: Membership, by) -> None:
 
 
 def consultant_grant(*, org: Organization, email: str, granted_by) -> ConsultantAssignment:
-    consultant = (
-        Consultant.objects.select_related("user").filter(user__email__iexact=email.strip()).first()
-    )
+    email = normalise_email(email)
+    consultant = Consultant.objects.select_related("user").filter(user__email__iexact=email).first()
     if consultant is None:
         raise OrgError(NOT_A_CONSULTANT.format(email=email))
     try:

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from assessment.views import exports as assessment_exports
 from orgs.views import accounts, org, portfolio
@@ -9,9 +9,6 @@ urlpatterns = [
     path("compare/", portfolio.compare, name="compare"),
     path("compare.csv", portfolio.compare_csv, name="compare_csv"),
     path("compare.pdf", portfolio.compare_pdf, name="compare_pdf"),
-    path("accounts/signup/", accounts.signup, name="signup"),
-    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
-    path("accounts/", include("django.contrib.auth.urls")),
     path("invitations/<str:token>/", accounts.invitation_accept_view, name="invitation_accept"),
     path("orgs/new/", org.org_new, name="org_new"),
     path("o/<uuid:org_id>/", org.org_home, name="org_home"),

@@ -241,7 +241,7 @@ class Browser:
             raise RuntimeError(f"no login form (status {page.status})")
         done = self.post(
             "/accounts/login/",
-            {"csrfmiddlewaretoken": token.group(1), "username": email, "password": password},
+            {"csrfmiddlewaretoken": token.group(1), "login": email, "password": password},
         )
         if done.status != 302:
             raise RuntimeError(f"login as {email} failed with status {done.status}")

@@ -2,6 +2,7 @@
 conftest's `mini_version`); these build people, orgs and assessments around it."""
 
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from assessment.models import Answer, Assessment
@@ -12,11 +13,22 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.com")
     username = factory.LazyAttribute(lambda u: u.email)
     first_name = factory.Sequence(lambda n: f"Person{n}")
     password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def verified_email(user, create, extracted, **kwargs):
+        """The primary address allauth logs in by, verified unless `verified_email=False`."""
+        if create:
+            EmailAddress.objects.update_or_create(
+                user=user,
+                email=user.email,
+                defaults={"primary": True, "verified": extracted is not False},
+            )
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

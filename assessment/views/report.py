@@ -13,6 +13,7 @@ from assessment.pdf import PdfRenderError
 from assessment.report import org_tags, report_build, report_pdf_html
 from assessment.scoring import STAGE_NAMES
 from assessment.views.access import load_assessment, url_args
+from orgs import ratelimits
 from orgs.permissions import Perm
 
 
@@ -62,10 +63,17 @@ def report_pdf(request, org_id, assessment_id):
     key = services.report_pdf_key(assessment=assessment, tags=org_tags(access.org))
 
     def html() -> str:
+        # Only a real render counts (a stored copy costs nothing): renders hold a CPU for up to
+        # seconds, and a loop of them slowed every other user's pages.
+        wait = ratelimits.hit(ratelimits.PDF_RENDERS_PER_USER, str(request.user.pk))
+        if wait is not None:
+            raise ratelimits.Limited(wait)
         return report_pdf_html(assessment=assessment, org=access.org)
 
     try:
         pdf = services.report_pdf_get_or_render(assessment=assessment, key=key, render_html=html)
+    except ratelimits.Limited as exc:
+        return ratelimits.too_many(request, exc.seconds, ratelimits.PDF_LIMITED)
     except PdfRenderError as exc:
         return render(
             request,

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.selectors import open_draft, respondent_progress, submitted_assessments
-from orgs import services
+from orgs import ratelimits, services
 from orgs.forms import ConsultantGrantForm, InvitationForm, OrganizationForm
 from orgs.models import Consultant, Membership
-from orgs.permissions import Perm, org_for_user
+from orgs.permissions import Perm, Role, org_for_user
 
 
 @login_required
@@ -60,7 +60,12 @@ def org_home(request, org_id):
 @require_http_methods(["GET", "POST"])
 def org_profile(request, org_id):
     access = org_for_user(request.user, org_id, Perm.MANAGE)
-    form = OrganizationForm(request.POST or None, instance=access.org)
+    # Only a leader sets the MFA rule (product.md, "Roles and trust").
+    form = OrganizationForm(
+        request.POST or None,
+        instance=access.org,
+        mfa_setter=request.user if Role.LEADER in access.roles else None,
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Profile saved.")
@@ -76,6 +81,9 @@ def invitation_new(request, org_id):
     access = org_for_user(request.user, org_id, Perm.MANAGE)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        wait = ratelimits.hit(ratelimits.INVITATIONS_PER_ORG, str(access.org.pk))
+        if wait is not None:
+            return ratelimits.too_many(request, wait, ratelimits.INVITATIONS_LIMITED)
         try:
             invitation = services.invitation_create(
                 org=access.org,

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET
 from assessment.compare import comparison_build
 from assessment.exports import comparison_csv_rows
 from assessment.pdf import PdfRenderError, render_pdf_bounded
+from orgs import ratelimits
 from orgs.models import Consultant, Organization
-from orgs.permissions import orgs_visible_to
+from orgs.permissions import orgs_held_back_by_mfa, orgs_visible_to
 from orgs.portfolio import (
     CSV_HEADER,
     SORTS,
@@ -34,10 +35,14 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "home_anonymous.html")
     is_consultant = Consultant.objects.filter(user=request.user).exists()
+    held_back = list(orgs_held_back_by_mfa(request.user)[:20])
     if not is_consultant and not request.user.is_staff:
         first_two = list(orgs_visible_to(request.user)[:2])
         if len(first_two) == 1:
             return redirect("org_home", org_id=first_two[0].public_id)
+        if not first_two and len(held_back) == 1:
+            # Their one org requires MFA: its page says how to turn it on.
+            return redirect("org_home", org_id=held_back[0].public_id)
     filters = PortfolioFilters.from_params(request.GET)
     page = Paginator(portfolio_queryset(request.user, filters), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -55,6 +60,7 @@ def home(request):
             "arr_bands": Organization.ArrBand.choices,
             "query_string": params.urlencode(),
             "filtered": bool(filters.query or filters.stage or filters.arr_band),
+            "held_back": held_back,
         },
     )
 
@@ -62,7 +68,7 @@ def home(request):
 @require_GET
 def portfolio_csv(request):
     if not request.user.is_authenticated:
-        return redirect("login")
+        return redirect("account_login")
     filters = PortfolioFilters.from_params(request.GET)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="stagewise-portfolio.csv"'
@@ -111,6 +117,9 @@ def compare_pdf(request):
     comparison = _comparison(request)
     if comparison is None:
         return redirect("home")
+    wait = ratelimits.hit(ratelimits.PDF_RENDERS_PER_USER, str(request.user.pk))
+    if wait is not None:
+        return ratelimits.too_many(request, wait, ratelimits.PDF_LIMITED)
     html = render_to_string("orgs/compare_pdf.html", {"comparison": comparison})
     try:
         pdf = render_pdf_bounded(html)

@@ -105,13 +105,18 @@ def team(bank) -> Team:
     a leader with an org, a member, and an open assessment on the real bank."""
     leader, org = account_signup(
         email="lea@acme.test",
+        verified=True,
         name="Lea Leader",
         password=PASSWORD,
         is_consultant=False,
         org_name="Acme Success",
     )
     member, _ = account_signup(
-        email="max@acme.test", name="Max Member", password=PASSWORD, is_consultant=False
+        email="max@acme.test",
+        name="Max Member",
+        password=PASSWORD,
+        is_consultant=False,
+        verified=True,
     )
     Membership.objects.create(user=member, org=org, role=Membership.Role.MEMBER)
     assessment = assessment_start(org=org, by=leader)

@@ -110,3 +110,12 @@ def invitation_link(body: str, server_url: str) -> str:
     link = match.group(0)
     assert link.startswith(f"{server_url}/invitations/")
     return link
+
+
+def confirm_link(body: str, server_url: str) -> str:
+    """The email-confirmation link in a verification email (allauth's)."""
+    match = re.search(r"http://localhost:\d+/accounts/confirm-email/[^/\s]+/", body)
+    assert match, f"no confirmation link in the email:\n{body}"
+    link = match.group(0)
+    assert link.startswith(f"{server_url}/accounts/confirm-email/")
+    return link

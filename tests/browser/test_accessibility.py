@@ -9,13 +9,12 @@ from functools import cached_property
 from pathlib import Path
 
 import pytest
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import BrowserContext, Page, expect
 
 from assessment.models import Assessment
@@ -126,9 +125,11 @@ def peers_add(org: Organization, version) -> None:
 
 def _reset_confirm(w: World) -> Visit:
     user = UserFactory()
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return Visit(None, reverse("password_reset_confirm", args=[uid, token]))
+    key = default_token_generator.make_token(user)
+    # The link trades its key for a session and redirects to the form.
+    return Visit(
+        None, reverse("account_reset_password_from_key", args=[user_pk_to_url_str(user), key])
+    )
 
 
 def _benchmark(w: World) -> Visit:
@@ -151,9 +152,9 @@ def _draft(name: str):
 
 PAGES = {
     "landing": lambda w: Visit(None, reverse("home")),
-    "login": lambda w: Visit(None, reverse("login")),
-    "signup": lambda w: Visit(None, reverse("signup")),
-    "password reset": lambda w: Visit(None, reverse("password_reset")),
+    "login": lambda w: Visit(None, reverse("account_login")),
+    "signup": lambda w: Visit(None, reverse("account_signup")),
+    "password reset": lambda w: Visit(None, reverse("account_reset_password")),
     "password reset confirm": _reset_confirm,
     "portfolio": lambda w: Visit(w.consultant, reverse("home")),
     "leader home": lambda w: Visit(w.leader, reverse("home")),
@@ -174,7 +175,10 @@ PAGES = {
         w.consultant,
         reverse("compare") + "?" + "&".join(f"org={c.public_id}" for c in w.clients),
     ),
-    "password change": lambda w: Visit(w.newcomer, reverse("password_change")),
+    "password change": lambda w: Visit(w.newcomer, reverse("account_change_password")),
+    "two-factor authentication": lambda w: Visit(w.newcomer, reverse("mfa_index")),
+    "confirm password": lambda w: Visit(w.newcomer, reverse("account_reauthenticate")),
+    "verification sent": lambda w: Visit(None, reverse("account_email_verification_sent")),
     "not found": lambda w: Visit(w.newcomer, "/no-such-page/"),
     "invitation accept": lambda w: Visit(
         None, reverse("invitation_accept", args=[invitation_token(w.invitation)])
@@ -194,6 +198,7 @@ FORM_PAGES = (
     "questionnaire domain",
     "report",
     "password change",
+    "confirm password",
     "invitation accept",
 )
 
@@ -249,7 +254,7 @@ def control_count(page: Page) -> int:
 
 def test_the_pinned_axe_runs_under_our_csp_and_catches_a_planted_violation(axe_tab):
     page = axe_tab(None)
-    page.goto(reverse("login"))
+    page.goto(reverse("account_login"))
     lock = json.loads((AXE_JS.parents[2] / "package-lock.json").read_text(encoding="utf-8"))
     assert page.evaluate("axe.version") == lock["packages"]["node_modules/axe-core"]["version"]
     page.evaluate(

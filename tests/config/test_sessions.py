@@ -10,7 +10,7 @@ PASSWORD = "correct horse battery staple"  # tests/factories.py
 
 
 def log_in(client, user):
-    response = client.post(reverse("login"), {"username": user.email, "password": PASSWORD})
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302
     return Session.objects.get(session_key=client.session.session_key)
 
@@ -32,7 +32,7 @@ def test_a_session_past_its_expiry_is_sent_to_the_login_page(client, personas):
     response = client.get(org_home)
 
     assert response.status_code == 302
-    assert response.url == f"{reverse('login')}?next={org_home}"
+    assert response.url == f"{reverse('account_login')}?next={org_home}"
 
 
 def test_a_session_just_before_its_expiry_still_works(client, personas):

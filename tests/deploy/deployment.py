@@ -39,7 +39,7 @@ from orgs.services import account_signup
 
 leader, org = account_signup(
     email={RESPONDENT_EMAIL!r}, name="Dana Deploy", password={RESPONDENT_PASSWORD!r},
-    is_consultant=False, org_name="Deploy Check",
+    is_consultant=False, org_name="Deploy Check", verified=True,
 )
 done = assessment_start(org=org, by=leader)
 questions = Question.objects.filter(domain__version=done.version).prefetch_related("options")
@@ -105,7 +105,12 @@ def release_prepare(env: dict[str, str]) -> dict[str, str]:
 def deployment_running(workdir, servers: int) -> Iterator[Deployment]:
     # The process id keeps two pytest-xdist workers from sharing (and dropping) one database.
     database_url = fresh_database_url(f"stagewise_deploy_{os.getpid()}", workdir)
-    env = production_env(database_url, workdir / "staticfiles")
+    # No mail server listens on loopback: mail is kept in each server's memory (and dropped).
+    env = production_env(
+        database_url,
+        workdir / "staticfiles",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
     try:
         ids = release_prepare(env)
         with contextlib.ExitStack() as stack:

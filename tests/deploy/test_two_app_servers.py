@@ -83,7 +83,7 @@ def test_csrf_token_from_one_server_is_accepted_by_the_other(two_servers):
     browser = two_servers.browser(A)
     token = CSRF_INPUT.search(browser.get("/accounts/login/").text).group(1)
     browser.base_url = two_servers.servers[B].base_url
-    form = {"username": RESPONDENT_EMAIL, "password": RESPONDENT_PASSWORD}
+    form = {"login": RESPONDENT_EMAIL, "password": RESPONDENT_PASSWORD}
 
     # A forged token on B is refused, so the acceptance below is B checking A's token.
     forged = browser.post("/accounts/login/", {**form, "csrfmiddlewaretoken": "x" * 64})
@@ -109,3 +109,47 @@ def test_static_urls_are_hashed_and_identical_on_both_servers(two_servers):
         from_a, from_b = plain_a.get(url), plain_b.get(url)
         assert from_a.status == from_b.status == 200, url
         assert from_a.body == from_b.body, url
+
+
+# Rate limits live in the shared cache (the database cache by default), so a limit reached
+# through one server holds on the other. A separate account, so the respondent stays usable.
+LOCKED_EMAIL = "lockout@deploy.stagewise.test"
+MAKE_LOCKED_ACCOUNT = f"""
+from orgs.services import account_signup
+account_signup(email={LOCKED_EMAIL!r}, name="Lock Out", password={RESPONDENT_PASSWORD!r},
+               is_consultant=True, verified=True)
+print("ok")
+"""
+
+
+def _post_form(browser, path: str, data: dict):
+    token = CSRF_INPUT.search(browser.get(path).text).group(1)
+    return browser.post(path, {**data, "csrfmiddlewaretoken": token})
+
+
+def test_login_failures_through_both_servers_count_as_one(two_servers):
+    assert two_servers.shell(MAKE_LOCKED_ACCOUNT).strip() == "ok"
+    browser = two_servers.browser(A)
+    for attempt in range(5):  # the per account-and-address limit, alternating servers
+        browser.base_url = two_servers.servers[attempt % 2].base_url
+        wrong = _post_form(browser, "/accounts/login/", {"login": LOCKED_EMAIL, "password": "x"})
+        assert wrong.status == 200 and "Too many" not in wrong.text
+
+    for server in (A, B):
+        browser.base_url = two_servers.servers[server].base_url
+        right = _post_form(
+            browser, "/accounts/login/", {"login": LOCKED_EMAIL, "password": RESPONDENT_PASSWORD}
+        )
+        assert right.status == 200, right.status  # refused: the form again, no session
+        assert "Too many failed login attempts" in right.text
+
+
+def test_password_reset_limit_through_both_servers_counts_as_one(two_servers):
+    browser = two_servers.browser(A)
+    statuses = []
+    for attempt in range(4):  # three resets an hour per address typed
+        browser.base_url = two_servers.servers[attempt % 2].base_url
+        sent = _post_form(browser, "/accounts/password/reset/", {"email": "victim@deploy.test"})
+        statuses.append(sent.status)
+
+    assert statuses == [302, 302, 302, 429]

@@ -147,7 +147,7 @@ def test_a_draft_is_404(personas, mini_version, client_for, name):
 @pytest.mark.parametrize("name", NAMES)
 def test_anonymous_is_sent_to_log_in(exported, client, name):
     response = client.get(export_url(name, exported))
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
 
 
 def test_report_page_links_both_exports_next_to_the_pdf(exported, personas, client_for):

@@ -23,6 +23,7 @@ def seed(respondents: int) -> dict:
     """A deployed database (migrated, question bank loaded) holding an org whose leader started a
     draft, with `respondents` members to answer it. One process for all of it: each Django start
     costs about 2 s of CPU (WeasyPrint's import), a good part of a short smoke run."""
+    from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
@@ -39,7 +40,10 @@ def seed(respondents: int) -> dict:
     hashed = make_password(PASSWORD)
 
     def person(email: str):
-        return user_model.objects.create(username=email, email=email, password=hashed)
+        user = user_model.objects.create(username=email, email=email, password=hashed)
+        # Verified: allauth logs in only proven addresses (these are test accounts).
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+        return user
 
     leader = person("leader@load.test")
     org = org_create(name="Load Test CS", created_by=leader)

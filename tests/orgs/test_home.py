@@ -5,7 +5,7 @@ from tests.factories import AssignmentFactory, ConsultantFactory, OrganizationFa
 
 def test_anonymous_home_invites_to_sign_up(client, db):
     body = client.get(reverse("home")).content.decode()
-    assert reverse("signup") in body
+    assert reverse("account_signup") in body
 
 
 def test_leader_with_one_org_goes_straight_to_it(personas, client_for):

@@ -3,6 +3,7 @@
 import csv
 import io
 import uuid
+from unittest import mock
 
 import pytest
 from django.contrib.messages import get_messages
@@ -146,3 +147,14 @@ def test_pdf_is_a_readable_pdf_naming_every_org(clients, client_for):
     for name in ("North", "South", "West"):
         assert name in text
     assert "Comparison of 3 organizations" in text
+
+
+def test_a_loop_of_compare_pdf_renders_gets_429_after_six_a_minute(clients, client_for):
+    """Finding 7: four parallel compare.pdf loops raised other users' login latency 40-fold."""
+    consultant, orgs = clients
+    client = client_for(consultant)
+    path = reverse("compare_pdf") + query(orgs["North"], orgs["South"])
+    with mock.patch("orgs.views.portfolio.render_pdf_bounded", return_value=b"%PDF-stand-in"):
+        statuses = [client.get(path).status_code for _ in range(7)]
+
+    assert statuses == [200] * 6 + [429]

@@ -7,8 +7,9 @@ from django.urls import reverse
 from orgs.demo import CONSULTANT_EMAIL, demo_build_portfolio
 from orgs.models import Organization
 
-# session, user, "is this a consultant?", the paginator's count, the page of orgs
-PORTFOLIO_QUERIES = 5
+# session, user, "is this a consultant?", the orgs held back until MFA is on, the paginator's
+# count, the page of orgs
+PORTFOLIO_QUERIES = 6
 # session, user, the orgs (visible ∩ requested, each with its latest result id), the results
 COMPARE_QUERIES = 4
 # session, user, the orgs with every figure

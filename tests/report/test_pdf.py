@@ -285,3 +285,26 @@ def test_render_timeout_is_logged(stuck_render, caplog):
     with caplog.at_level(logging.ERROR, logger="stagewise.pdf"), pytest.raises(PdfRenderError):
         render_pdf_bounded("<p>report</p>", timeout=0.05)
     assert "PDF render took longer than 0.05 s" in caplog.text
+
+
+def test_a_loop_of_report_pdf_renders_gets_429_after_six_a_minute(
+    download, report_assessment, stand_in_render
+):
+    """Finding 7: loops of PDF renders slowed everyone's pages. Six renders a minute per user;
+    the seventh gets the 429 page with Retry-After."""
+    statuses = []
+    for _ in range(7):
+        ReportPdf.objects.all().delete()  # force a real render each time
+        statuses.append(download())
+    assert [r.status_code for r in statuses[:6]] == [200] * 6
+    assert statuses[6].status_code == 429
+    assert 0 < int(statuses[6]["Retry-After"]) <= 60
+    assert "many PDFs" in statuses[6].content.decode()
+    assert stand_in_render.call_count == 6
+
+
+def test_stored_pdf_downloads_do_not_count_against_the_render_limit(download, stand_in_render):
+    statuses = [download().status_code for _ in range(10)]
+
+    assert statuses == [200] * 10
+    assert stand_in_render.call_count == 1

@@ -64,6 +64,9 @@ MOVED = Outcome(302, name="moved")  # sent on to another page, nothing written
 LOGIN = Outcome(302, to="/accounts/login/", name="login")
 LOGGED_OUT = Outcome(302, to="/accounts/login/", name="logged-out")
 ADMIN_LOGIN = Outcome(302, to="/admin/login/", name="admin-login")
+REAUTH = Outcome(302, to="/accounts/reauthenticate/", name="reauthenticate")
+# An email-confirmation key used: the address is verified, then on to the login page.
+CONFIRMED = Outcome(302, writes=True, to="/accounts/login/", name="confirmed")
 UNAUTHENTICATED = Outcome(401, name="unauthenticated")
 FORBIDDEN = Outcome(403, name="forbidden")
 HIDDEN = Outcome(404, name="hidden")
@@ -314,31 +317,83 @@ SITE_ROWS = [
     Row("home", "POST", (), NOBODY),
     Row("portfolio_csv", "GET", (), SIGNED_IN_ONLY),
     Row("portfolio_csv", "POST", (), NOBODY),
-    Row("signup", "GET", (), people(MOVED, anonymous=OK)),
-    Row("signup", "POST", (), people(MOVED, anonymous=DONE), data="signup"),
-    Row("login", "GET", (), people(MOVED, anonymous=OK)),
-    Row("login", "POST", (), people(MOVED, anonymous=MOVED), data="login"),
-    Row("logout", "GET", (), NOBODY),
-    Row("logout", "POST", (), people(LOGGED_OUT, anonymous=LOGGED_OUT)),
-    Row("password_change", "GET", (), SIGNED_IN_ONLY),
-    Row("password_change", "POST", (), people(DONE, anonymous=LOGIN), data="password_change"),
-    Row("password_change_done", "GET", (), SIGNED_IN_ONLY),
-    Row("password_change_done", "POST", (), people(NO_METHOD, anonymous=LOGIN)),
-    Row("password_reset", "GET", (), EVERYONE),
-    Row("password_reset", "POST", (), people(MOVED, anonymous=MOVED), data="password_reset"),
-    Row("password_reset_done", "GET", (), EVERYONE),
-    Row("password_reset_done", "POST", (), NOBODY),
-    # A valid link trades its token for a session key and redirects, whoever follows it.
-    Row("password_reset_confirm", "GET", ("reset",), people(MOVED, anonymous=MOVED)),
+    # Accounts (django-allauth). Signed-in visitors are sent on from the entrance pages.
+    Row("account_signup", "GET", (), people(MOVED, anonymous=OK)),
+    Row("account_signup", "POST", (), people(MOVED, anonymous=DONE), data="signup"),
+    Row("account_login", "GET", (), people(MOVED, anonymous=OK)),
+    Row("account_login", "POST", (), people(MOVED, anonymous=MOVED), data="login"),
+    Row("account_logout", "GET", (), people(OK, anonymous=LOGIN)),
+    Row("account_logout", "POST", (), people(LOGGED_OUT, anonymous=LOGGED_OUT)),
+    Row("account_inactive", "GET", (), EVERYONE),
+    Row("account_inactive", "POST", (), NOBODY),
+    Row("account_reauthenticate", "GET", (), SIGNED_IN_ONLY),
     Row(
-        "password_reset_confirm",
+        "account_reauthenticate",
+        "POST",
+        (),
+        people(MOVED, anonymous=LOGIN),
+        data="reauthenticate",
+    ),
+    Row("account_email", "GET", (), SIGNED_IN_ONLY),
+    Row("account_email", "POST", (), people(DONE, anonymous=LOGIN), data="add_email"),
+    Row("account_email_verification_sent", "GET", (), EVERYONE),
+    Row("account_email_verification_sent", "POST", (), NOBODY),
+    # The mailed key is the credential: whoever holds it confirms that one address.
+    Row("account_confirm_email", "GET", ("confirm",), EVERYONE),
+    Row("account_confirm_email", "POST", ("confirm",), people(CONFIRMED, anonymous=CONFIRMED)),
+    Row("account_change_password", "GET", (), SIGNED_IN_ONLY),
+    Row(
+        "account_change_password",
+        "POST",
+        (),
+        people(DONE, anonymous=LOGIN),
+        data="password_change",
+    ),
+    Row("account_set_password", "GET", (), people(MOVED, anonymous=LOGIN)),
+    Row("account_set_password", "POST", (), people(MOVED, anonymous=LOGIN), data="set_password"),
+    Row("account_reset_password", "GET", (), EVERYONE),
+    Row(
+        "account_reset_password",
+        "POST",
+        (),
+        people(MOVED, anonymous=MOVED),
+        data="password_reset",
+    ),
+    Row("account_reset_password_done", "GET", (), EVERYONE),
+    Row("account_reset_password_done", "POST", (), NOBODY),
+    # A valid link trades its key for a session key and redirects, whoever follows it.
+    Row("account_reset_password_from_key", "GET", ("reset",), people(MOVED, anonymous=MOVED)),
+    Row(
+        "account_reset_password_from_key",
         "POST",
         ("reset",),
         people(MOVED, anonymous=MOVED),
         data="set_password",
     ),
-    Row("password_reset_complete", "GET", (), EVERYONE),
-    Row("password_reset_complete", "POST", (), NOBODY),
+    Row("account_reset_password_from_key_done", "GET", (), EVERYONE),
+    Row("account_reset_password_from_key_done", "POST", (), NOBODY),
+    # Login by mailed code is off: nothing to confirm.
+    Row("account_confirm_login_code", "GET", (), people(MOVED, anonymous=LOGIN)),
+    Row("account_confirm_login_code", "POST", (), people(MOVED, anonymous=LOGIN)),
+    # Two-factor authentication: changing it asks for the password again (REAUTH); the second
+    # step of a login only exists while a login is waiting for it.
+    Row("mfa_index", "GET", (), SIGNED_IN_ONLY),
+    Row("mfa_index", "POST", (), people(NO_METHOD, anonymous=LOGIN)),
+    Row("mfa_authenticate", "GET", (), people(MOVED, anonymous=LOGIN)),
+    Row("mfa_authenticate", "POST", (), people(MOVED, anonymous=LOGIN), data="totp"),
+    Row("mfa_reauthenticate", "GET", (), people(MOVED, anonymous=LOGIN)),
+    Row("mfa_reauthenticate", "POST", (), people(MOVED, anonymous=LOGIN), data="totp"),
+    Row("mfa_activate_totp", "GET", (), people(REAUTH, anonymous=LOGIN)),
+    Row("mfa_activate_totp", "POST", (), people(REAUTH, anonymous=LOGIN), data="totp"),
+    # Nobody in the world has an authenticator yet: nothing to turn off or to show.
+    Row("mfa_deactivate_totp", "GET", (), people(HIDDEN, anonymous=LOGIN)),
+    Row("mfa_deactivate_totp", "POST", (), people(HIDDEN, anonymous=LOGIN), data="totp"),
+    Row("mfa_view_recovery_codes", "GET", (), people(HIDDEN, anonymous=LOGIN)),
+    Row("mfa_view_recovery_codes", "POST", (), people(NO_METHOD, anonymous=LOGIN)),
+    Row("mfa_generate_recovery_codes", "GET", (), people(MOVED, anonymous=LOGIN)),
+    Row("mfa_generate_recovery_codes", "POST", (), people(MOVED, anonymous=LOGIN)),
+    Row("mfa_download_recovery_codes", "GET", (), people(HIDDEN, anonymous=LOGIN)),
+    Row("mfa_download_recovery_codes", "POST", (), people(HIDDEN, anonymous=LOGIN)),
     # The signed link is the credential: whoever holds it sees the invitation; only the invited
     # address can accept it (signed in as anyone else: 409).
     Row("invitation_accept", "GET", ("token",), EVERYONE),

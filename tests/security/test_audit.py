@@ -147,7 +147,7 @@ def test_bandit_finds_no_high_severity_issue_in_our_code(tmp_path):
     assert [(r["filename"], r["line_number"], r["test_id"]) for r in report["results"]] == []
     assert report["returncode"] == 0
     # An empty result is only worth something if the code was actually read.
-    assert "orgs/login_throttle.py" in report["metrics"]
+    assert "orgs/permissions.py" in report["metrics"]
     assert report["metrics"]["_totals"]["loc"] > 1000
 
 

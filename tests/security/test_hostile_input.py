@@ -205,9 +205,9 @@ def test_industry_from_the_profile_form_is_escaped_on_every_page(site, payload):
 
 def test_name_and_org_name_from_sign_up_are_escaped_on_every_page(db, payload):
     name, org_name = f"{payload} (person)", f"{payload} (org)"
-    data = {"name": name, "email": "new@example.com", "password": PASSWORD}
+    data = {"name": name, "email": "new@example.com", "password1": PASSWORD}
     data |= {"kind": "leader", "org_name": org_name}
-    response = Client().post(reverse("signup"), data)
+    response = Client().post(reverse("account_signup"), data)
     assert response.status_code == 302
     user = get_user_model().objects.get(email="new@example.com")
     org = Organization.objects.get(memberships__user=user)
@@ -449,7 +449,7 @@ def test_nul_in_sign_up_is_a_form_error_and_creates_nobody(db):
     for field in ("name", "org_name"):
         data = {"name": "Nul Person", "email": "nul@example.com", "password": PASSWORD}
         data |= {"kind": "leader", "org_name": "Nul Org", field: NUL_TEXT}
-        response = Client().post(reverse("signup"), data)
+        response = Client().post(reverse("account_signup"), data)
         assert response.status_code == 200, field
         assert "Null characters are not allowed." in response.content.decode()
     assert not get_user_model().objects.filter(email="nul@example.com").exists()
@@ -562,7 +562,7 @@ def long_email(length: int) -> str:
 def test_an_email_too_long_for_an_account_is_a_form_error_at_sign_up(db):
     email = long_email(200)
     data = {"name": "Long", "email": email, "password": PASSWORD}
-    response = Client().post(reverse("signup"), data | {"kind": "consultant"})
+    response = Client().post(reverse("account_signup"), data | {"kind": "consultant"})
     assert response.status_code == 200
     assert "Ensure this value has at most" in response.content.decode()
     assert not get_user_model().objects.filter(email=email).exists()
@@ -605,7 +605,7 @@ def oversized_posts(site) -> dict[str, tuple[object, str, dict]]:
     return {
         "sign-up": (
             None,
-            reverse("signup"),
+            reverse("account_signup"),
             {"name": "Big", "email": "big@example.com", "password": PASSWORD, "kind": "leader"},
         ),
         "invitation sign-up": (
@@ -705,7 +705,7 @@ def test_two_thousand_org_ids_to_compare_is_a_clear_400(site, settings):
 
 def test_the_400_page_is_the_sites_own(site, settings):
     settings.DEBUG = False
-    response = post_form(None, reverse("signup"), {"name": ONE_MB})
+    response = post_form(None, reverse("account_signup"), {"name": ONE_MB})
     html = response.content.decode()
     assert response.status_code == 400
     assert re.search(r"<title>[^<]*Stagewise</title>", html)

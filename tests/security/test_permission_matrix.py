@@ -10,6 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -45,6 +47,8 @@ OBSERVED: dict[str, Observed] = {}
 # Every table a request could change. Users are read without last_login: signing in is no change
 # of data. Caches (rendered PDFs) and sessions are left out on purpose.
 WATCHED = [
+    EmailAddress,
+    Authenticator,
     Organization,
     Membership,
     Consultant,
@@ -204,7 +208,7 @@ def test_a_member_removed_by_a_leader_is_refused_on_their_next_request(in_world)
     autosave = reverse("assessment_autosave", args=[side.org.public_id, side.draft.public_id])
     assert member.post(autosave, {"question": question, "value": option}).status_code == 404
     # Still signed in: refused for lack of a relation, not sent to log in again.
-    assert member.get(reverse("password_change")).status_code == 200
+    assert member.get(reverse("account_change_password")).status_code == 200
 
 
 def test_a_membership_removed_by_the_service_ends_access_of_an_open_session(in_world):

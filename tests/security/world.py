@@ -5,12 +5,12 @@ in tests/security/matrix.py."""
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from assessment.bank import bank_load
 from assessment.models import Assessment
@@ -47,7 +47,8 @@ class World:
     orgs: dict[str, Organization]  # "A", "A2", "B", "B2"
     sides: dict[str, Side]  # "A", "B"
     answers: dict[str, str]  # each Alpha question's id → its level-4 option id
-    reset_link: tuple[str, str]  # (uidb64, token) of a password-reset link
+    reset_link: tuple[str, str]  # (uidb36, key) of a password-reset link
+    confirm_key: str  # the key of an email-confirmation link (another user's unverified address)
     sessions: dict[str, str]  # persona → the key of a session it is signed in with
 
 
@@ -107,6 +108,7 @@ def build_world() -> World:
     }
     alpha = version.domains.get(key="alpha").questions.prefetch_related("options")
     reset_user = UserFactory()
+    unverified = UserFactory(verified_email=False)
     people = {p: getattr(personas, p) for p in PERSONAS if p != "anonymous"}
     world = World(
         people=people,
@@ -116,9 +118,10 @@ def build_world() -> World:
             str(q.pk): str(next(o.pk for o in q.options.all() if o.level == 4)) for q in alpha
         },
         reset_link=(
-            urlsafe_base64_encode(force_bytes(reset_user.pk)),
+            user_pk_to_url_str(reset_user),
             default_token_generator.make_token(reset_user),
         ),
+        confirm_key=EmailConfirmationHMAC(EmailAddress.objects.get(user=unverified)).key,
         sessions={persona: _session(user) for persona, user in people.items()},
     )
     _render_pdfs_once(world)
@@ -164,7 +167,9 @@ def case_url(case: Case, world: World) -> str:
         elif key == "token":
             kwargs["token"] = objects.token
         elif key == "reset":
-            kwargs["uidb64"], kwargs["token"] = world.reset_link
+            kwargs["uidb36"], kwargs["key"] = world.reset_link
+        elif key == "confirm":
+            kwargs["key"] = world.confirm_key
     query = [(name, str(getattr(objects, key).public_id)) for name, key in case.row.query]
     query += [("org", str(world.orgs[key].public_id)) for key in case.variant.orgs]
     url = reverse(case.row.name, kwargs=kwargs)
@@ -190,19 +195,22 @@ def payload(case: Case, world: World) -> dict:
         "signup": {
             "name": "New Leader",
             "email": "new-leader@example.com",
-            "password": NEW_PASSWORD,
+            "password1": NEW_PASSWORD,
             "kind": "leader",
             "org_name": "Newco",
         },
         "invited_signup": {"name": "Invited Person", "password": NEW_PASSWORD},
-        "login": {"username": people["leader_a"].email, "password": PASSWORD},
+        "login": {"login": people["leader_a"].email, "password": PASSWORD},
         "password_change": {
-            "old_password": PASSWORD,
-            "new_password1": NEW_PASSWORD,
-            "new_password2": NEW_PASSWORD,
+            "oldpassword": PASSWORD,
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
         },
         "password_reset": {"email": "someone@example.com"},
-        "set_password": {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        "set_password": {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        "reauthenticate": {"password": PASSWORD},
+        "add_email": {"action_add": "", "email": "second-address@example.com"},
+        "totp": {"code": "123456"},
         "new_org": {"name": "Brand New Co"},
         "admin_delete": {
             "action": "delete_selected",
