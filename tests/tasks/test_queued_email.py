@@ -161,7 +161,7 @@ def test_invitation_and_password_reset_emails_are_queued_then_delivered_by_the_w
         )
         client.logout()
         UserFactory(email="forgetful@example.com", username="forgetful@example.com")
-        reset = client.post(reverse("password_reset"), {"email": "forgetful@example.com"})
+        reset = client.post(reverse("account_reset_password"), {"email": "forgetful@example.com"})
 
     assert (invited.status_code, reset.status_code) == (302, 302)
     assert mail.outbox == []
@@ -172,7 +172,7 @@ def test_invitation_and_password_reset_emails_are_queued_then_delivered_by_the_w
     by_recipient = {message.to[0]: message for message in mail.outbox}
     assert set(by_recipient) == {"new@example.com", "forgetful@example.com"}
     assert "/invitations/" in by_recipient["new@example.com"].body
-    assert "/accounts/reset/" in by_recipient["forgetful@example.com"].body
+    assert "/accounts/password/reset/key/" in by_recipient["forgetful@example.com"].body
 
 
 def test_the_suite_reads_queued_mail_even_when_sent_inside_a_transaction(db, mailoutbox):
