@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from assessment.bank import (
     ALREADY_PUBLISHED,
@@ -247,9 +248,12 @@ class QuestionnaireVersionAdmin(VersionColumnAdmin, FrozenWhenPublishedAdmin, ad
     inlines = [DomainInline, ActionInline]
     actions = ["copy_to_draft", "publish"]
 
-    @admin.display(description="current", boolean=True, ordering="is_current")
+    # A label on the current row only: a cross on every other version read as an error.
+    @admin.display(description="current", ordering="-is_current")
     def current(self, obj):
-        return obj.is_current
+        if not obj.is_current:
+            return None
+        return format_html('<span class="version-state version-state-{0}">{0}</span>', "current")
 
     @admin.action(description="Copy to a new draft version")
     def copy_to_draft(self, request, queryset):
@@ -344,7 +348,7 @@ class DomainAdmin(VersionColumnAdmin, FrozenWhenPublishedAdmin, admin.ModelAdmin
 @admin.register(Question)
 class QuestionAdmin(VersionColumnAdmin, FrozenWhenPublishedAdmin, admin.ModelAdmin):
     version_prefix = "domain__version__"
-    list_display = ["key", "label", "domain", "version_column", "gate_stage", "gate_min_level"]
+    list_display = ["key", "version_column", "domain", "label", "gate_stage", "gate_min_level"]
     list_filter = version_filters(version_prefix)
     list_select_related = ["domain__version__questionnaire"]
     ordering = [
@@ -361,7 +365,7 @@ class QuestionAdmin(VersionColumnAdmin, FrozenWhenPublishedAdmin, admin.ModelAdm
 @admin.register(AnswerOption)
 class AnswerOptionAdmin(VersionColumnAdmin, FrozenWhenPublishedAdmin, admin.ModelAdmin):
     version_prefix = "question__domain__version__"
-    list_display = ["question", "level", "text", "version_column"]
+    list_display = ["question", "level", "version_column", "short_text"]
     list_filter = version_filters(version_prefix)
     list_select_related = ["question__domain__version__questionnaire"]
     ordering = [
@@ -373,19 +377,23 @@ class AnswerOptionAdmin(VersionColumnAdmin, FrozenWhenPublishedAdmin, admin.Mode
     ]
     search_fields = ["question__key", "text"]
 
+    @admin.display(description="text")
+    def short_text(self, obj):
+        return Truncator(obj.text).chars(90)
+
 
 @admin.register(Action)
 class ActionAdmin(VersionColumnAdmin, FrozenWhenPublishedAdmin, admin.ModelAdmin):
     version_prefix = "version__"
     list_display = [
-        "title",
         "key",
+        "version_column",
+        "title",
         "domain",
         "stage",
         "from_level",
         "owner",
         "effort",
-        "version_column",
     ]
     list_filter = [*version_filters(version_prefix), "stage", "domain__key"]
     list_select_related = ["version__questionnaire", "domain"]

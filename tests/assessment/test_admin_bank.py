@@ -83,6 +83,7 @@ def test_only_the_highest_numbered_published_version_is_current(staff_client, mi
     page = staff_client.get(reverse("admin:assessment_questionnaireversion_changelist"))
     text = page.content.decode()
     assert text.count("published, current") == 1 and "published, superseded" in text
+    assert text.count('version-state-current">current<') == 1  # the "current" column
     assert "draft</span>" in text
     current = staff_client.get(
         reverse("admin:assessment_question_changelist"), {"version_status": "current"}
