@@ -259,7 +259,12 @@ class QuestionnaireVersionAdmin(VersionColumnAdmin, FrozenWhenPublishedAdmin, ad
     def copy_to_draft(self, request, queryset):
         for version in queryset:
             draft = version_copy_to_draft(version=version)
-            self.message_user(request, f"Copied {version} to draft {draft}.", messages.SUCCESS)
+            url = reverse("admin:assessment_questionnaireversion_change", args=[draft.pk])
+            self.message_user(
+                request,
+                format_html('Copied {} to draft <a href="{}">{}</a>.', version, url, draft),
+                messages.SUCCESS,
+            )
 
     # Publishing cannot be undone, so the action only leads to the confirmation page; the
     # version is published by the POST from that page, after its summary was shown.

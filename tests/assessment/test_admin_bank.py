@@ -236,3 +236,15 @@ def test_the_summary_tells_a_reorder_from_an_insertion():
     assert {s.title: s for s in swapped.sections}["Questions"].changed == ("a (order)", "b (order)")
     first = bank_diff(None, bank(["a"], ["x"]))
     assert [len(s.added) for s in first.sections] == [1, 1, 0, 1]
+
+
+def test_copying_to_a_draft_links_to_the_new_draft(staff_client, mini_version):
+    response = staff_client.post(
+        reverse("admin:assessment_questionnaireversion_changelist"),
+        {"action": "copy_to_draft", "_selected_action": [mini_version.pk]},
+        follow=True,
+    )
+    draft = QuestionnaireVersion.objects.get(number=2)
+    link = reverse("admin:assessment_questionnaireversion_change", args=[draft.pk])
+    assert f'Copied mini v1 to draft <a href="{link}">mini v2</a>.' in response.content.decode()
+    assert not draft.is_published
