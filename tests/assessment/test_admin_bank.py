@@ -106,6 +106,8 @@ def test_the_confirmation_page_summarises_the_changes_by_key_and_publishes_nothi
     assert "alpha-proactive-2" in page  # the removed action
     assert 'name="confirm" value="yes"' in page
     assert not _published(draft)
+    change = reverse("admin:assessment_questionnaireversion_change", args=[draft.pk])
+    assert reverse(PUBLISH, args=[draft.pk]) in staff_client.get(change).content.decode()
 
 
 def test_the_summary_counts_what_was_added_removed_and_changed(draft):
