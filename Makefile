@@ -7,15 +7,23 @@ BANKS := assessment/content/cs-maturity-v1.yaml assessment/content/cs-maturity-v
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install chromium tools run demo test lint format bench loadtest
+.PHONY: help install chromium tools wrk demo run lint format test bench loadtest
 .DEFAULT_GOAL := help
 
+# Every target has one line here (tests/config/test_makefile.py checks it).
 help:
-	@echo "make run   - install, migrate, load the question bank and demo data, serve on :PORT"
-	@echo "             (default 8000) with a task worker beside it (log: var/worker-PORT.log)"
-	@echo "make test  - install what the tests need (Chromium included) and run the whole suite"
-	@echo "make bench - one table of page timings with ratios to bare-view baselines (throwaway DB)"
+	@echo "make run      - make demo, serve :PORT (8000; PORT=8001 etc.), task worker: var/worker-PORT.log"
+	@echo "make test     - install what the tests need (Chromium included), lint, and run the suite"
+	@echo "make install  - create .venv and install the app with its test tools from the lock file"
+	@echo "make demo     - install, migrate SQLite, load the question banks and the demo data (once)"
+	@echo "make lint     - ruff check and format check, changing nothing"
+	@echo "make format   - ruff fix and format, in place"
+	@echo "make bench    - one table of page timings with ratios to bare-view baselines (throwaway DB)"
 	@echo "make loadtest - gunicorn under load: 60 s concurrent autosave soak and wrk throughput"
+	@echo "make tools    - Chromium (apt) and axe-core (npm) for the browser tests"
+	@echo "make chromium - Debian's Chromium only, which Playwright drives in the browser tests"
+	@echo "make wrk      - the wrk load generator (apt), for make loadtest"
+	@echo "make help     - this list"
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -53,7 +61,7 @@ demo: install
 	@mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	for bank in $(BANKS); do DEBUG=1 $(PY) manage.py load_questionnaire $$bank || exit 1; done
-	DEBUG=1 $(PY) manage.py demo_data
+	DEBUG=1 PORT=$(PORT) $(PY) manage.py demo_data
 
 # The task worker runs beside the web server in its own session (setsid), so one kill of its
 # process group stops both the autoreloader and the worker it restarts on code changes. Ctrl-C
@@ -65,6 +73,7 @@ run: demo
 	worker=$$!; echo $$worker >$(WORKER_PID); \
 	trap 'kill -TERM -$$worker 2>/dev/null; rm -f $(WORKER_PID)' EXIT INT TERM; \
 	echo "Task worker: pid $$worker, log $(WORKER_LOG) (development emails appear there)"; \
+	echo "Stagewise: http://127.0.0.1:$(PORT)/"; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install

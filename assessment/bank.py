@@ -1,11 +1,15 @@
 """Question bank services: load a bank file into the database, export it, copy and publish
 versions, and build the plain definition the scoring module works on."""
 
+import hashlib
+import json
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 
 from assessment import scoring
-from assessment.bank_file import parse_bank
+from assessment.bank_file import BankFileError, dump_bank, parse_bank
 from assessment.models import (
     Action,
     AnswerOption,
@@ -248,3 +252,117 @@ def questionnaire_definition(*, version: QuestionnaireVersion) -> scoring.Questi
             embedded=version.embedded_min,
         ),
     )
+
+
+# --- what publishing a draft would change -------------------------------------------------------
+
+SECTIONS = (("domains", "Domains"), ("questions", "Questions"), ("answers", "Answer options"))
+
+
+@dataclass(frozen=True)
+class DiffSection:
+    """What changed in one kind of bank content, each entry named by its key."""
+
+    title: str
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()  # "key (field, field)"
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+@dataclass(frozen=True)
+class BankDiff:
+    settings: tuple[str, ...]  # version-level fields that differ (name, thresholds, ...)
+    sections: tuple[DiffSection, ...]
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.settings and all(s.unchanged for s in self.sections)
+
+
+def _keyed(bank: dict | None) -> dict[str, dict[str, dict]]:
+    """The bank's content as {kind: {key: fields}} in bank order, so two versions compare key
+    by key. A question carries its domain; an option is keyed by its question and level."""
+    out: dict[str, dict[str, dict]] = {"domains": {}, "questions": {}, "answers": {}, "actions": {}}
+    if bank is None:
+        return out
+    for domain in bank["domains"]:
+        fields = {k: v for k, v in domain.items() if k != "questions"}
+        out["domains"][domain["key"]] = fields
+        for question in domain["questions"]:
+            fields = {k: v for k, v in question.items() if k != "answers"}
+            out["questions"][question["key"]] = {
+                **fields,
+                "label": question.get("label", ""),
+                "domain": domain["key"],
+            }
+            for level, text in enumerate(question["answers"], start=1):
+                out["answers"][f"{question['key']} level {level}"] = {"text": text}
+    for action in bank["actions"]:
+        out["actions"][action["key"]] = action
+    return out
+
+
+def _moved(was: list[str], now: list[str]) -> set[str]:
+    """Keys kept in both whose order among the kept keys differs: an insertion or removal
+    elsewhere moves nothing, a swap moves both."""
+    kept = set(was) & set(now)
+    before = [k for k in was if k in kept]
+    after = [k for k in now if k in kept]
+    return {a for a, b in zip(before, after, strict=True) if a != b}
+
+
+def _changed_fields(old: dict, new: dict) -> list[str]:
+    return sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+
+
+def bank_diff(old: dict | None, new: dict) -> BankDiff:
+    """What `new` adds, removes and changes against `old` (None: nothing published yet), for
+    each kind of content, listed by key. Both are `bank_export` dicts."""
+    before, after = _keyed(old), _keyed(new)
+    sections = []
+    for kind, title in (*SECTIONS, ("actions", "Actions")):
+        was, now = before[kind], after[kind]
+        changed = []
+        # An option's place is its level, already in its key.
+        moved = _moved(list(was), list(now)) if kind != "answers" else set()
+        for key in now.keys() & was.keys():
+            fields = _changed_fields(was[key], now[key]) + (["order"] if key in moved else [])
+            if fields:
+                changed.append(f"{key} ({', '.join(fields)})")
+        sections.append(
+            DiffSection(
+                title=title,
+                added=tuple(k for k in now if k not in was),
+                removed=tuple(k for k in was if k not in now),
+                changed=tuple(sorted(changed)),
+            )
+        )
+    settings: tuple[str, ...] = ()
+    if old is not None:
+        top = ("name", "description", "thresholds")
+        settings = tuple(_changed_fields({k: old[k] for k in top}, {k: new[k] for k in top}))
+    return BankDiff(settings=settings, sections=tuple(sections))
+
+
+def version_publish_check(*, version: QuestionnaireVersion) -> tuple[BankDiff, str, str]:
+    """What publishing `version` would change against its questionnaire's current published
+    version, a fingerprint of the content reviewed, and why it cannot be published ("" if it
+    can): the draft must still pass every rule a bank file is held to."""
+    bank = bank_export(version=version)
+    current = version.questionnaire.current_version()
+    diff = bank_diff(bank_export(version=current) if current else None, bank)
+    try:
+        parse_bank(dump_bank(bank))
+    except BankFileError as exc:
+        problem = str(exc)
+    else:
+        problem = ""
+    return diff, content_fingerprint(bank), problem
+
+
+def content_fingerprint(bank: dict) -> str:
+    return hashlib.sha256(json.dumps(bank, sort_keys=True, default=str).encode()).hexdigest()

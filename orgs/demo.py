@@ -1,7 +1,9 @@
 """Demo data for `make run`: an admin, a consultant with three client orgs at different stages,
-their people, submitted assessments over time and one open draft. `demo_build_portfolio` adds a
+their people, submitted assessments over time and one open draft, and enough benchmark peers
+in each of their ARR bands for the benchmark page to show figures. `demo_build_portfolio` adds a
 large generated portfolio for the same consultant, to try the portfolio at scale."""
 
+import functools
 import json
 import random
 from dataclasses import dataclass
@@ -87,16 +89,43 @@ DEMO_ORGS = (
 )
 
 
-def _user(email: str, name: str, *, staff: bool = False):
-    user, created = get_user_model().objects.get_or_create(
-        username=email,
-        defaults={"email": email, "first_name": name, "is_staff": staff, "is_superuser": staff},
+def demo_users(people, *, staff: bool = False) -> dict[str, object]:
+    """The one place demo accounts are created: (email, name) pairs in, users by email out.
+    Accounts already there are reused as they are. All share the demo password, hashed once
+    per process (hashing is the slow part of making an account).
+
+    Their addresses are verified here, so demo logins work at once."""
+    User = get_user_model()
+    names = dict(people)
+    found = {u.username: u for u in User.objects.filter(username__in=list(names))}
+    User.objects.bulk_create(
+        User(
+            username=email,
+            email=email,
+            first_name=name,
+            is_staff=staff,
+            is_superuser=staff,
+            password=_demo_password_hash(),
+        )
+        for email, name in names.items()
+        if email not in found
     )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    _verified(user)
-    return user
+    users = {u.username: u for u in User.objects.filter(username__in=list(names))}
+    # Demo addresses are ours (a reserved .test domain): verified, so they log in at once.
+    EmailAddress.objects.bulk_create(
+        (EmailAddress(user=u, email=u.email, primary=True, verified=True) for u in users.values()),
+        ignore_conflicts=True,
+    )
+    return users
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    return make_password(DEMO_PASSWORD)
+
+
+def _user(email: str, name: str, *, staff: bool = False):
+    return demo_users([(email, name)], staff=staff)[email]
 
 
 def _first_published_version():
@@ -106,13 +135,6 @@ def _first_published_version():
         current.questionnaire.versions.filter(status=current.Status.PUBLISHED)
         .order_by("number")
         .first()
-    )
-
-
-def _verified(user) -> None:
-    """Demo addresses are ours (a reserved .test domain): verified, so they log in at once."""
-    EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={"primary": True, "verified": True}
     )
 
 
@@ -198,6 +220,7 @@ def demo_build(*, seed: int = 7) -> bool:
             draft = assessment_start(org=org, by=leader)
             _answer_all(draft, [leader], demo.history[-1] + 0.3, rng, share=0.6)
             _answer_all(draft, [members[0]], demo.history[-1], rng, share=0.3)
+    demo_build_peers(seed=seed)
     return True
 
 
@@ -341,29 +364,15 @@ def _scale_org(n: int, rng: random.Random, consultant) -> Organization:
     )
 
 
-def _scale_people(orgs: list[Organization], password: str) -> dict[int, dict[str, object]]:
+def _scale_people(orgs: list[Organization]) -> dict[int, dict[str, object]]:
     """A leader and a member per org (demo password), reusing users left from an earlier run."""
-    User = get_user_model()
     wanted = {
         f"{person}@{SCALE_DOMAIN.format(slug=org.slug)}": (org, person)
         for org in orgs
         for person in PROFILE_PEOPLE
     }
-    found = {u.username: u for u in User.objects.filter(username__in=list(wanted))}
-    User.objects.bulk_create(
-        User(
-            username=email,
-            email=email,
-            first_name=f"{org.name} {person.title()}",
-            password=password,
-        )
-        for email, (org, person) in wanted.items()
-        if email not in found
-    )
-    found = {u.username: u for u in User.objects.filter(username__in=list(wanted))}
-    EmailAddress.objects.bulk_create(
-        (EmailAddress(user=u, email=u.email, primary=True, verified=True) for u in found.values()),
-        ignore_conflicts=True,
+    found = demo_users(
+        (email, f"{org.name} {person.title()}") for email, (org, person) in wanted.items()
     )
     people: dict[int, dict[str, object]] = {}
     for email, (org, person) in wanted.items():
@@ -429,6 +438,18 @@ def _scale_chunk(
     return len(rows), len(drafts)
 
 
+def _bank_questions(version) -> list[Question]:
+    questions = list(
+        Question.objects.filter(domain__version=version)
+        .select_related("domain")
+        .prefetch_related("options")
+        .order_by("domain__position", "position", "id")
+    )
+    for question in questions:
+        question.options_by_level = {o.level: o for o in question.options.all()}
+    return questions
+
+
 @transaction.atomic
 def demo_build_portfolio(*, orgs: int, assessments: int, seed: int = 7) -> PortfolioBuilt:
     """Give the demo consultant `orgs` generated client orgs (besides the hand-made ones), each
@@ -450,20 +471,12 @@ def demo_build_portfolio(*, orgs: int, assessments: int, seed: int = 7) -> Portf
     numbers = [n for n in range(orgs) if SCALE_SLUG.format(n=n + 1) not in existing]
     if not numbers:
         return PortfolioBuilt(0, 0, 0)
-    questions = list(
-        Question.objects.filter(domain__version=version)
-        .select_related("domain")
-        .prefetch_related("options")
-        .order_by("domain__position", "position", "id")
-    )
-    for question in questions:
-        question.options_by_level = {o.level: o for o in question.options.all()}
+    questions = _bank_questions(version)
     profiles = answer_profiles(version, questions, random.Random(seed))  # noqa: S311 - demo
 
     def rng_for(slug: str) -> random.Random:
         return random.Random(f"{seed}-{slug}")  # noqa: S311 - reproducible demo data
 
-    password = make_password(DEMO_PASSWORD)  # hashed once, shared: demo accounts only
     now = timezone.now()
     totals = [0, 0, 0]
     for start in range(0, len(numbers), 250):
@@ -475,13 +488,106 @@ def demo_build_portfolio(*, orgs: int, assessments: int, seed: int = 7) -> Portf
             ConsultantAssignment(consultant=consultant, org=org, granted_by=consultant)
             for org in chunk
         )
-        people = _scale_people(chunk, password)
+        people = _scale_people(chunk)
         made, drafts = _scale_chunk(
             chunk, people, profiles, questions, version, rng_for, assessments, now
         )
         totals = [totals[0] + len(chunk), totals[1] + made, totals[2] + drafts]
         reset_queries()  # with DEBUG on, the query log would hold every snapshot as SQL text
     return PortfolioBuilt(*totals)
+
+
+# --- benchmark peers ------------------------------------------------------------------------------
+# The benchmark counts a peer per owner account (assessment/benchmark.py, peer_orgs) and shows
+# figures from five peers up. So that no demo benchmark page is empty, every ARR band a demo org
+# is in gets orgs created by their own leaders, one owner each, with a submitted result. They are
+# nobody else's clients: they appear to the demo logins only as anonymous benchmark figures.
+
+PEERS_PER_BAND = 6  # one more than the minimum, so the page shows figures with a margin
+PEER_SLUG = "peer-{band}-{n}"
+PEER_DOMAIN = "{slug}.demo.stagewise.test"
+
+
+def demo_build_peers(*, seed: int = 7) -> int:
+    """Give each ARR band of the demo orgs PEERS_PER_BAND peer orgs, each owned by its own
+    leader and with one submitted assessment (built like the generated portfolio: answer
+    profiles scored once with the real rules). Peers already there are kept, so a rerun adds
+    nothing; returns how many were made."""
+    version = current_published_version()
+    bands = sorted({demo.profile["arr_band"] for demo in DEMO_ORGS})
+    wanted = [
+        (band, n, PEER_SLUG.format(band=band, n=n))
+        for band in bands
+        for n in range(1, PEERS_PER_BAND + 1)
+    ]
+    existing = set(
+        Organization.objects.filter(slug__in=[slug for *_, slug in wanted]).values_list(
+            "slug", flat=True
+        )
+    )
+    wanted = [row for row in wanted if row[2] not in existing]
+    if not wanted:
+        return 0
+    rng = random.Random(f"{seed}-peers")  # noqa: S311 - reproducible demo data
+    profiles = answer_profiles(version, _bank_questions(version), rng)
+    names = {
+        slug: f"{SCALE_PREFIXES[(index * 7) % len(SCALE_PREFIXES)]} "
+        f"{SCALE_NOUNS[(index * 3 + 1) % len(SCALE_NOUNS)]}"
+        for index, (_, _, slug) in enumerate(wanted)
+    }
+    emails = {
+        slug: {person: f"{person}@{PEER_DOMAIN.format(slug=slug)}" for person in PROFILE_PEOPLE}
+        for *_, slug in wanted
+    }
+    users = demo_users(
+        (email, f"{names[slug]} {person.title()}")
+        for slug, by_person in emails.items()
+        for person, email in by_person.items()
+    )
+    orgs = Organization.objects.bulk_create(
+        Organization(
+            name=names[slug],
+            slug=slug,
+            arr_band=band,
+            segment=rng.choice(Organization.Segment.values),
+            team_size=rng.choice(Organization.TeamSize.values),
+            team_age=rng.choice(Organization.TeamAge.values),
+            industry=rng.choice(SCALE_INDUSTRIES),
+            created_by=users[emails[slug]["leader"]],  # its own owner: one peer each
+        )
+        for band, _, slug in wanted
+    )
+    people = {
+        org.pk: {person: users[email] for person, email in emails[org.slug].items()} for org in orgs
+    }
+    Membership.objects.bulk_create(
+        Membership(user=people[org.pk][person], org=org, role=person)
+        for org in orgs
+        for person in PROFILE_PEOPLE
+    )
+    now = timezone.now()
+    rows = []
+    for index, org in enumerate(orgs):
+        # Spread over the maturity range, so the peer medians sit somewhere in the middle.
+        profile = profiles[(index * 5 + 2) % len(profiles)]
+        when = now - timedelta(days=rng.randint(5, 80))
+        rows.append(
+            Assessment(
+                org=org,
+                version=version,
+                status=Assessment.Status.SUBMITTED,
+                started_by=people[org.pk]["leader"],
+                submitted_by=people[org.pk]["leader"],
+                submitted_at=when,
+                snapshot=Cast(Value(_snapshot_json(profile, people[org.pk])), JSONField()),
+                stage=profile.result.stage,
+                score_stage=profile.result.score_stage,
+                overall_score=profile.result.overall_score,
+            )
+        )
+    Assessment.objects.bulk_create(rows)
+    Assessment.objects.filter(pk__in=[a.pk for a in rows]).update(created_at=F("submitted_at"))
+    return len(orgs)
 
 
 def demo_logins() -> list[tuple[str, str]]:

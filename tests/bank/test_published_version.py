@@ -245,14 +245,16 @@ def test_admin_action_copy_to_draft_creates_the_next_draft(admin, mini_version):
     assert draft.domains.count() == 2
 
 
-def test_admin_action_publish_publishes_a_draft(admin, mini_version):
+def test_admin_action_publish_publishes_a_draft_once_confirmed(admin, mini_version):
     draft = version_copy_to_draft(version=mini_version)
 
     response = admin.post(
-        reverse(CHANGELIST), {"action": "publish", "_selected_action": [draft.pk]}
+        reverse(CHANGELIST), {"action": "publish", "_selected_action": [draft.pk]}, follow=True
     )
+    assert not QuestionnaireVersion.objects.get(pk=draft.pk).is_published
+    confirm = response.context["fingerprint"]
+    admin.post(response.redirect_chain[-1][0], {"confirm": "yes", "fingerprint": confirm})
 
-    assert response.status_code == 302
     assert QuestionnaireVersion.objects.get(pk=draft.pk).is_published
 
 

@@ -1,7 +1,15 @@
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from assessment.services import AssessmentError
-from orgs.demo import DEMO_PASSWORD, demo_build, demo_build_portfolio, demo_logins
+from orgs.demo import (
+    DEMO_PASSWORD,
+    demo_build,
+    demo_build_peers,
+    demo_build_portfolio,
+    demo_logins,
+)
 
 
 class Command(BaseCommand):
@@ -28,6 +36,8 @@ class Command(BaseCommand):
             raise CommandError("--orgs and --assessments must be 0 or more.")
         try:
             created = demo_build()
+            # A database built before the demo had benchmark peers gets them now.
+            demo_build_peers(seed=seed)
             built = (
                 demo_build_portfolio(orgs=orgs, assessments=assessments, seed=seed)
                 if orgs
@@ -45,4 +55,6 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for label, email in demo_logins():
             self.stdout.write(f"  {label:<38} {email}")
-        self.stdout.write("\nOpen http://127.0.0.1:8000/ and log in with any of them.\n")
+        # `make run PORT=8001` passes its port on, so the address printed is the one served.
+        port = os.environ.get("PORT") or "8000"
+        self.stdout.write(f"\nOpen http://127.0.0.1:{port}/ and log in with any of them.\n")
