@@ -73,6 +73,9 @@ class SignupForm(forms.Form):
         return data
 
 
+EMPTY_CHOICE = "Choose…"
+
+
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
@@ -80,6 +83,15 @@ class OrganizationForm(forms.ModelForm):
         help_texts = {
             "arr_band": "Used to rank roadmap actions and to compare you with peers; not scored.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django labels a model field's empty choice "---------"; say what to do instead.
+        for field in self.fields.values():
+            if isinstance(field, forms.TypedChoiceField) and field.choices[:1] == [
+                ("", "---------")
+            ]:
+                field.choices = [("", EMPTY_CHOICE), *field.choices[1:]]
 
 
 class InvitationForm(forms.Form):

@@ -223,13 +223,11 @@
     }
   });
 
-  // Desktops show the domain list beside the questions; browsers without ::details-content
-  // need the <details> opened for that.
+  // Desktops show the domain list beside the questions. The stylesheet shows it there even
+  // while the <details> is closed (where ::details-content is supported); opening it really
+  // also tells assistive technology that the list is there, and covers older browsers.
   var menu = document.querySelector(".domain-menu");
-  if (menu && window.matchMedia("(min-width: 992px)").matches &&
-      !(window.CSS && CSS.supports && CSS.supports("selector(::details-content)"))) {
-    menu.open = true;
-  }
+  if (menu && window.matchMedia("(min-width: 992px)").matches) menu.open = true;
 
   window.addEventListener("online", flush);
   setInterval(flush, 5000);
