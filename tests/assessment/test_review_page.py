@@ -198,5 +198,5 @@ def test_review_page_query_count_is_small(
     answer_everything(draft, personas.leader_a, 3)
     client = client_for(personas.leader_a)
     client.get(review_url(draft))  # warms the bank structure cache, as any earlier page does
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(13):  # 12 before the completion grid's one query
         assert client.get(review_url(draft)).status_code == 200

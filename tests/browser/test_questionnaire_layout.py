@@ -1,9 +1,13 @@
 """The domain page as a respondent uses it: the sticky progress header, the phone layout, the
 per-question "Saved" mark and the number keys."""
 
+import re
+
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
+from assessment.services import AnswerInput, answers_save
 from tests.browser.helpers import (
     DONT_KNOW,
     choose,
@@ -118,3 +122,30 @@ def test_number_keys_answer_the_focused_question_and_are_announced(page, team):
         q[0]: (DONT_KNOW, "Q3 review: 5 of 12 accounts, 1 dropped"),
         q[1]: (DONT_KNOW, ""),
     }
+
+
+@pytest.mark.browser
+def test_without_javascript_submit_goes_through_the_confirmation_page(new_context, team):
+    answers_save(
+        assessment=team.assessment,
+        respondent=team.leader,
+        items=[
+            AnswerInput(str(q.pk), str(q.options.get(level=3).pk))
+            for d in team.version.domains.all()
+            for q in d.questions.all()
+        ],
+    )
+    page = new_context(java_script_enabled=False).new_page()
+    login(page, team.leader.email)
+    page.goto(reverse("assessment_review", args=[team.org.public_id, team.assessment.public_id]))
+
+    page.get_by_role("link", name="Submit and see the result…").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Submit the assessment?")
+    expect(page.get_by_role("main")).to_contain_text("40 answers, covering 40 of 40 questions")
+    team.assessment.refresh_from_db()
+    assert team.assessment.is_draft
+    page.get_by_role("button", name="Submit and freeze the answers").click()
+    expect(page).to_have_url(re.compile(r"/result/$"))
+    team.assessment.refresh_from_db()
+    assert not team.assessment.is_draft
