@@ -52,7 +52,10 @@
   }
   function mark(qid, text) {
     var el = form.querySelector('[data-mark-for="' + qid + '"]');
-    if (el) el.textContent = text;
+    if (!el) return;
+    el.textContent = text;
+    // Coloured by what it says: only "Saved" is good news.
+    el.dataset.kind = text === "Saved" ? "saved" : text === "Saving…" ? "saving" : "problem";
   }
 
   function showProblem(message, needsLogin) {
