@@ -145,6 +145,11 @@ class QuestionnaireVersion(FrozenWhenPublished):
     def __str__(self) -> str:
         return f"{self.questionnaire.slug} v{self.number}"
 
+    @property
+    def label(self) -> str:
+        """How people see the version: its name and number in words, never the slug."""
+        return f"{self.name} (version {self.number})"
+
     def owning_version(self) -> "QuestionnaireVersion":
         return self
 

@@ -86,6 +86,13 @@ class AppendixChoice:
     text: str  # the anchor text of that level ("" for don't know)
     people: tuple[str, ...]
 
+    @property
+    def people_text(self) -> str:
+        """The names as a sentence reads them: "A", "A and B", "A, B and C"."""
+        if len(self.people) < 2:
+            return "".join(self.people)
+        return ", ".join(self.people[:-1]) + " and " + self.people[-1]
+
 
 @dataclass(frozen=True)
 class AppendixQuestion:

@@ -236,6 +236,15 @@ def answers_mapping(answers) -> dict[str, dict[str, scoring.AnswerValue]]:
     return mapping
 
 
+def submit_refusal(*, domains_without_answers: list[str]) -> str:
+    """Why a draft cannot be submitted yet ("" when it can): every domain needs at least one
+    scored answer. The review page asks this before offering the button; the submit itself
+    asks it again inside its transaction."""
+    if domains_without_answers:
+        return DOMAIN_UNANSWERED.format(domains=", ".join(domains_without_answers))
+    return ""
+
+
 def assessment_submit(*, assessment: Assessment, by) -> Assessment:
     """Score and freeze the assessment in one transaction. Submitting twice is harmless: the
     second call finds it submitted and returns it unchanged."""
@@ -254,9 +263,13 @@ def assessment_submit(*, assessment: Assessment, by) -> Assessment:
         answered_domains = {
             a.question.domain.key for a in answers if a.dont_know or a.option_id is not None
         }
-        missing = [d.name for d in definition.domains if d.key not in answered_domains]
-        if missing:
-            raise AssessmentError(DOMAIN_UNANSWERED.format(domains=", ".join(missing)))
+        refusal = submit_refusal(
+            domains_without_answers=[
+                d.name for d in definition.domains if d.key not in answered_domains
+            ]
+        )
+        if refusal:
+            raise AssessmentError(refusal)
         result = scoring.score(definition, mapping)
         locked.snapshot = build_snapshot(version=locked.version, answers=answers, result=result)
         locked.status = Assessment.Status.SUBMITTED
@@ -335,7 +348,7 @@ def assessment_targets_set(*, assessment: Assessment, targets: dict[str, str]) -
     return merged
 
 
-PDF_LAYOUT_VERSION = 1  # bump when the report template changes what a PDF shows
+PDF_LAYOUT_VERSION = 2  # bump when the report template changes what a PDF shows
 
 
 def report_pdf_key(*, assessment: Assessment, tags: frozenset[str]) -> str:

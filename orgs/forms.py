@@ -79,6 +79,7 @@ MFA_FIRST = (
     "Turn on two-factor authentication for your own account first (your name at the top, then "
     "Two-factor authentication), so that the rule does not lock you out."
 )
+EMPTY_CHOICE = "Choose…"
 
 
 class OrganizationForm(forms.ModelForm):
@@ -97,6 +98,12 @@ class OrganizationForm(forms.ModelForm):
         self.mfa_setter = mfa_setter
         if mfa_setter is None:
             del self.fields["require_mfa"]
+        # Django labels a model field's empty choice "---------"; say what to do instead.
+        for field in self.fields.values():
+            if isinstance(field, forms.TypedChoiceField) and field.choices[:1] == [
+                ("", "---------")
+            ]:
+                field.choices = [("", EMPTY_CHOICE), *field.choices[1:]]
 
     def clean_require_mfa(self):
         required = self.cleaned_data["require_mfa"]

@@ -126,10 +126,13 @@ def portfolio_queryset(user, filters: PortfolioFilters) -> QuerySet[Organization
     return orgs.order_by(order, "name", "id")
 
 
+# Codes for programs that read the file, each with the label a person reads beside it.
 CSV_HEADER = [
     "organization",
     "arr_band",
+    "arr_band_label",
     "segment",
+    "segment_label",
     "stage",
     "crawl_walk_run",
     "score",
@@ -147,7 +150,9 @@ def portfolio_csv_row(org: Organization) -> list:
     return [
         csv_safe(org.name),
         org.arr_band,
+        org.get_arr_band_display(),
         org.segment,
+        org.get_segment_display(),
         STAGE_NAMES.get(org.latest_stage, ""),
         phase_of(org.latest_stage) if org.latest_stage else "",
         "" if org.latest_score is None else f"{org.latest_score:.1f}",

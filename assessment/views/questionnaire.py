@@ -184,33 +184,48 @@ def autosave(request, org_id, assessment_id):
     )
 
 
+def _review_context(request, access, assessment) -> dict:
+    progress = selectors.respondent_progress(assessment=assessment)
+    former = selectors.former_respondents(assessment=assessment)
+    summary = selectors.review_summary(assessment=assessment, progress=progress, former=former)
+    return {
+        "access": access,
+        "org": access.org,
+        "assessment": assessment,
+        "summary": summary,
+        "former": former,
+        "refusal": services.submit_refusal(
+            domains_without_answers=[d.name for d in summary.domains_without_answers]
+        ),
+    }
+
+
 @login_required
 @require_GET
 def review(request, org_id, assessment_id):
     access, assessment = load_assessment(request.user, org_id, assessment_id, Perm.VIEW)
     if not assessment.is_draft:
         return redirect("assessment_result", **url_args(assessment))
-    progress = selectors.respondent_progress(assessment=assessment)
-    return render(
-        request,
-        "assessment/review.html",
-        {
-            "access": access,
-            "org": access.org,
-            "assessment": assessment,
-            "mine": selectors.unanswered_by_domain(assessment=assessment, respondent=request.user)
-            if access.can_answer
-            else None,
+    context = _review_context(request, access, assessment)
+    summary = context["summary"]
+    if access.can_answer:
+        # One list: what this person has left, each marked when nobody else has answered it
+        # either. Questions nobody answered are always among them, so a second list of those
+        # would only repeat it.
+        mine = selectors.unanswered_by_domain(assessment=assessment, respondent=request.user)
+        me = request.user.pk
+        nobody = {q.pk for group in summary.unanswered for q in group.questions}
+        context |= {
+            "unanswered": mine,
+            "nobody_ids": nobody,
+            "mine_count": sum(len(group.questions) for group in mine),
             "my_dont_know": next(
-                (row.dont_know for row in progress if row.membership.user_id == request.user.pk),
-                0,
+                (r.dont_know for r in summary.rows if r.user_id == me and not r.former), 0
             ),
-            "dont_know": sum(row.dont_know for row in progress),
-            "nobody": selectors.unanswered_by_domain(assessment=assessment),
-            "progress": progress,
-            "former": selectors.former_respondents(assessment=assessment),
-        },
-    )
+        }
+    else:
+        context |= {"unanswered": summary.unanswered, "nobody_ids": None}
+    return render(request, "assessment/review.html", context)
 
 
 @login_required
@@ -243,9 +258,22 @@ def respondent_exclude(request, org_id, assessment_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def submit(request, org_id, assessment_id):
+    """GET: the confirmation page, saying what will be frozen. POST with confirm=1: submit. A
+    POST without it (an old page, a hand-made request) submits nothing and shows the
+    confirmation instead, so the irreversible step is always a deliberate second one."""
     access, assessment = load_assessment(request.user, org_id, assessment_id, Perm.RUN_ASSESSMENT)
+    if request.method == "GET" or request.POST.get("confirm") != "1":
+        if not assessment.is_draft:
+            return redirect("assessment_result", **url_args(assessment))
+        if request.method == "POST":
+            return redirect("assessment_submit", **url_args(assessment))
+        return render(
+            request,
+            "assessment/submit_confirm.html",
+            _review_context(request, access, assessment),
+        )
     try:
         assessment = services.assessment_submit(assessment=assessment, by=request.user)
     except services.AssessmentError as exc:

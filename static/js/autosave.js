@@ -13,6 +13,9 @@
   var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
   var flushing = false;
   var noteTimers = {};
+  // Why the last send failed, if it did: "offline" (no connection) or "problem" (the server
+  // could not take it yet). Cleared by the next acknowledged save.
+  var failure = "";
 
   // The queue lives in localStorage and is re-read before every change, so several tabs of the
   // same assessment share it instead of overwriting each other's entries.
@@ -49,7 +52,10 @@
   }
   function mark(qid, text) {
     var el = form.querySelector('[data-mark-for="' + qid + '"]');
-    if (el) el.textContent = text;
+    if (!el) return;
+    el.textContent = text;
+    // Coloured by what it says: only "Saved" is good news.
+    el.dataset.kind = text === "Saved" ? "saved" : text === "Saving…" ? "saving" : "problem";
   }
 
   function showProblem(message, needsLogin) {
@@ -58,9 +64,18 @@
     problemEl.classList.remove("d-none");
   }
   function clearProblem() { problemEl.classList.add("d-none"); }
+  var STATUS = {
+    saving: "Saving…",
+    saved: "All changes saved",
+    offline: "Offline: kept on this device",
+    problem: "Not saved yet: kept on this device",
+  };
   function showStatus() {
     var n = count();
-    statusEl.textContent = n ? n + (n === 1 ? " answer" : " answers") + " waiting to be saved" : "All changes saved";
+    var state = n ? (failure || "saving") : "saved";
+    // Set only on a change, so screen readers hear each new state once.
+    if (statusEl.dataset.state !== state) statusEl.textContent = STATUS[state];
+    statusEl.dataset.state = state;
     statusEl.dataset.pending = String(n);
   }
 
@@ -71,8 +86,9 @@
     }
     var done = form.querySelectorAll("fieldset[data-question] input[type=radio]:checked").length;
     var total = form.querySelectorAll("fieldset[data-question]").length;
-    var el = document.querySelector('[data-domain-count="' + form.dataset.domain + '"]');
-    if (el) el.textContent = done + "/" + total;
+    document.querySelectorAll('[data-domain-count="' + form.dataset.domain + '"]').forEach(function (el) {
+      el.textContent = done + "/" + total;
+    });
   }
 
   function queue(qid) {
@@ -106,6 +122,7 @@
             else if (data.version && q[qid].base === item.base) q[qid].base = data.version;
           });
           if (data.version && fieldset(qid) && baseInput(qid)) baseInput(qid).value = data.version;
+          failure = "";
           clearProblem();
           mark(qid, "Saved");
           updateCounts(data.answered);
@@ -129,11 +146,13 @@
           return true;
         }
         if (resp.status === 401 || resp.status === 403) {
+          failure = "problem";
           showProblem(data.error || "Your session has ended. Log in again; your answers are kept in this browser.", true);
           return false;
         }
         if (resp.status >= 500 || resp.status === 429 || resp.status === 408) {
           // A passing fault on the server's side: keep the answer queued and try again shortly.
+          failure = "problem";
           mark(qid, "Waiting to retry…");
           showProblem("The server could not save just now. Your answers are kept in this browser and will be sent again shortly.", false);
           return false;
@@ -146,6 +165,7 @@
         return true;
       });
     }, function () {
+      failure = "offline";
       showProblem("You seem to be offline. Your answers are kept in this browser and will be sent when the connection is back.", false);
       return false;
     }).then(function (keepGoing) {
@@ -178,6 +198,40 @@
     clearTimeout(noteTimers[qid]);
     noteTimers[qid] = setTimeout(function () { queue(qid); }, 600);
   });
+  // Number keys answer the question that has the focus: 1-5 pick that level, 0 or D "Don't
+  // know". Never while typing (the note, or any other text field), never with a modifier, so
+  // browser and screen-reader shortcuts keep working.
+  var announceEl = document.getElementById("key-announce");
+  var TYPING = "textarea, select, input:not([type=radio]):not([type=checkbox]), [contenteditable]";
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    var target = event.target;
+    if (!target.closest || target.closest(TYPING)) return;
+    var suffix = /^[1-5]$/.test(event.key) ? event.key
+      : (event.key === "0" || event.key === "d" || event.key === "D") ? "dk" : "";
+    var fs = suffix && target.closest("fieldset[data-question]");
+    if (!fs || !form.contains(fs)) return;
+    var radio = document.getElementById("q-" + fs.dataset.question + "-" + suffix);
+    if (!radio || radio.disabled) return;
+    event.preventDefault();
+    radio.focus();
+    if (!radio.checked) {
+      radio.checked = true;
+      radio.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    var label = form.querySelector('label[for="' + radio.id + '"]');
+    if (announceEl) {
+      announceEl.textContent = "Question " + fs.dataset.number + ": " +
+        label.textContent.replace(/\s+/g, " ").trim() + ", chosen.";
+    }
+  });
+
+  // Desktops show the domain list beside the questions. The stylesheet shows it there even
+  // while the <details> is closed (where ::details-content is supported); opening it really
+  // also tells assistive technology that the list is there, and covers older browsers.
+  var menu = document.querySelector(".domain-menu");
+  if (menu && window.matchMedia("(min-width: 992px)").matches) menu.open = true;
+
   window.addEventListener("online", flush);
   setInterval(flush, 5000);
   flush();

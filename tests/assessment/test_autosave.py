@@ -141,8 +141,9 @@ def test_post_without_csrf_token_is_refused(personas, draft):
 def test_get_to_mutating_urls_is_not_allowed(personas, client_for, draft):
     client = client_for(personas.leader_a)
     args = [draft.org.public_id, draft.public_id]
-    for name in ["assessment_autosave", "assessment_submit"]:
-        assert client.get(reverse(name, args=args)).status_code == 405
+    assert client.get(reverse("assessment_autosave", args=args)).status_code == 405
+    # GET on submit only shows the confirmation (see test_submit.py); it changes nothing.
+    assert client.get(reverse("assessment_submit", args=args)).status_code == 200
     assert client.get(reverse("assessment_start", args=[draft.org.public_id])).status_code == 405
     assert not Answer.objects.exists()
     draft.refresh_from_db()

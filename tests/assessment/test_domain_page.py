@@ -1,3 +1,5 @@
+import re
+
 from django.urls import reverse
 
 from assessment.models import Answer, Assessment
@@ -95,3 +97,53 @@ def test_autosave_query_count_is_small(personas, client_for, draft, django_asser
     data = {"question": question_id(draft.version, "alpha-q1"), "value": "dont_know"}
     with django_assert_max_num_queries(14):
         assert client.post(url, data).status_code == 200
+
+
+def header(body: str) -> str:
+    start = body.index('<div class="q-header" id="q-header">')
+    return body[start : body.index("</div>\n</div>", start)]
+
+
+def test_domain_page_has_a_compact_progress_header(personas, client_for, draft):
+    answer(draft, personas.member_a, "alpha-q1", 2)
+    answer(draft, personas.member_a, "beta-q1", 2)
+
+    body = client_for(personas.member_a).get(domain_url(draft, "beta")).content.decode()
+
+    top = header(body)
+    assert re.sub(r"<[^>]+>|\s+", " ", top).split() == (
+        ["Domain", "2", "of", "2", "2", "of", "6", "answered"]
+    )
+    assert '<progress id="progress-bar" value="2" max="6"' in top
+    assert 'id="save-status"' in top and 'role="status"' in top
+    assert "questionnaire.css" in body
+
+
+def test_domain_list_collapses_into_a_menu_closed_by_default(personas, client_for, draft):
+    body = client_for(personas.member_a).get(domain_url(draft, "alpha")).content.decode()
+
+    menu = body[
+        body.index('<details class="domain-menu" aria-label="All domains">') : body.index(
+            "</details>"
+        )
+    ]
+    assert "<summary>All domains" in menu and "(1 of 2: Alpha Domain)" in menu
+    assert 'aria-current="page"' in menu and "Beta Domain" in menu
+    # The menu comes before the first question in the page, but closed: on a phone only its
+    # one-line summary stands between the header and the questions.
+    assert body.index("</details>") < body.index("<fieldset")
+
+
+def test_number_keys_have_a_hint_a_live_region_and_their_script(personas, client_for, draft):
+    body = client_for(personas.member_a).get(domain_url(draft, "alpha")).content.decode()
+
+    assert '<p class="visually-hidden" id="key-announce" aria-live="assertive"></p>' in body
+    assert "Keys 1–5 pick an answer" in body
+    assert 'data-number="1" tabindex="-1"' in body
+    assert "js/autosave.js" in body
+
+
+def test_read_only_page_has_no_number_keys(personas, client_for, draft):
+    body = client_for(personas.consultant_a).get(domain_url(draft, "alpha")).content.decode()
+
+    assert "key-announce" not in body and "Keys 1–5" not in body

@@ -49,7 +49,8 @@ def test_leader_excludes_a_removed_members_answers_so_they_are_kept_but_not_scor
     assert response.status_code == 302
     assert (
         client.post(
-            reverse("assessment_submit", args=[draft.org.public_id, draft.public_id])
+            reverse("assessment_submit", args=[draft.org.public_id, draft.public_id]),
+            {"confirm": "1"},
         ).status_code
         == 302
     )

@@ -166,6 +166,7 @@ PAGES = {
         w.leader, domain_path(w.draft, w.draft.version.domains.first().key)
     ),
     "review": _draft("assessment_review"),
+    "submit confirmation": _draft("assessment_submit"),
     "report": lambda w: Visit(
         w.leader, reverse("assessment_result", args=[w.org.public_id, w.result.public_id])
     ),

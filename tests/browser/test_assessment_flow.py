@@ -278,31 +278,46 @@ def test_leader_reviews_and_submits_then_answers_are_frozen(page, context, team,
     page.get_by_role("link", name="Review and submit").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Review the assessment")
 
-    expect(page.get_by_label("lea@acme.test: 5 of 40")).to_be_visible()
-    expect(page.get_by_label("max@acme.test: 2 of 40")).to_be_visible()
+    expect(page.get_by_label("Lea Leader: 5 of 40")).to_be_visible()
+    expect(page.get_by_label("Max Member: 2 of 40")).to_be_visible()
+    grid = page.get_by_role("table", name="Questions answered per respondent and domain")
+    max_row = grid.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Max Member"))
+    expect(max_row.get_by_role("cell").nth(1)).to_have_text("2/5")  # Journey, second domain
+    # One list: the leader's unanswered questions, those nobody answered marked as such.
     mine = page.get_by_role("region", name="Your unanswered questions")
     expect(mine.locator("h3")).to_have_count(7)
     expect(mine.locator("h3").first).to_have_text(f"{JOURNEY} (5)")
     expect(mine).not_to_contain_text(SEGMENTATION)
     expect(mine.locator("li")).to_have_count(35)
-    nobody = page.get_by_role("region", name="Questions nobody has answered yet")
-    expect(nobody.locator("h3")).to_have_count(7)
-    expect(nobody.locator("h3").first).to_have_text(f"{JOURNEY} (3)")
-    expect(nobody.locator("li")).to_have_count(33)
+    expect(mine.locator(".nobody-mark")).to_have_count(33)
+    expect(page.get_by_role("region", name="Questions nobody has answered yet")).to_have_count(0)
+    # Six domains have no answer from anyone: submit is refused, and the page says why.
+    expect(page.get_by_role("button", name="Submit and see the result")).to_be_disabled()
+    expect(page.locator("#submit-reason")).to_contain_text("Nobody has answered any question in")
 
     # The rest is filled through the services; the review then shows nothing left.
     _answer_rest_through_services(team.assessment, team.leader, level=3)
     page.reload()
-    expect(page.get_by_label("lea@acme.test: 40 of 40")).to_be_visible()
+    expect(page.get_by_label("Lea Leader: 40 of 40")).to_be_visible()
     expect(mine).to_contain_text("You have answered every question.")
-    expect(nobody).to_contain_text("Every question has at least one answer.")
+    expect(mine.locator(".nobody-mark")).to_have_count(0)
 
     # A second tab still shows a domain page from before the submit.
     stale = context.new_page()
     stale.goto(domain_path(team.assessment, "tooling"))
     expect_all_saved(stale)
 
-    page.get_by_role("button", name="Submit and see the result").click()
+    # Submitting asks first, saying what will be frozen; "Not yet" changes nothing.
+    page.get_by_role("link", name="Submit and see the result…").click()
+    dialog = page.get_by_role("dialog", name="Submit the assessment?")
+    expect(dialog).to_contain_text("2 people:")
+    expect(dialog).to_contain_text("42 answers, covering 40 of 40 questions")
+    dialog.get_by_role("button", name="Not yet").click()
+    expect(dialog).to_be_hidden()
+    team.assessment.refresh_from_db()
+    assert team.assessment.is_draft
+    page.get_by_role("link", name="Submit and see the result…").click()
+    dialog.get_by_role("button", name="Submit and freeze the answers").click()
     result_url = live_server.url + reverse(
         "assessment_result",
         kwargs={"org_id": team.org.public_id, "assessment_id": team.assessment.public_id},

@@ -41,7 +41,7 @@ def test_offline_answer_is_queued_and_sent_on_reconnect(page, context, team):
     expect(problem).to_contain_text("You seem to be offline")
     expect(problem.get_by_role("link", name="Log in again")).to_be_hidden()
     expect(save_status(page)).to_have_attribute("data-pending", "1")
-    expect(save_status(page)).to_have_text("1 answer waiting to be saved")
+    expect(save_status(page)).to_have_text("Offline: kept on this device")
     assert pending_queue(page)[str(q[0])]["value"] == str(option_id(q[0], 5))
     assert stored_answers(team.assessment, team.leader) == {}
 

@@ -233,7 +233,9 @@ def test_csv_row_contents(book, client_for):
     assert rows["Down Co"] == [
         "Down Co",
         "5m-20m",
+        "$5M–$20M",
         "mid-market",
+        "Mid-market",
         "Proactive",
         "Walk",
         "35.0",
@@ -243,9 +245,9 @@ def test_csv_row_contents(book, client_for):
         "",
         "",
     ]
-    assert rows["Up Co"][8:] == ["up", "4", "6"]
-    assert rows["First Co"][7:9] == ["", ""]
-    assert rows["Fresh Co"][3:] == ["", "", "", "", "", "", "2", "6"]
+    assert rows["Up Co"][10:] == ["up", "4", "6"]
+    assert rows["First Co"][9:11] == ["", ""]
+    assert rows["Fresh Co"][5:] == ["", "", "", "", "", "", "2", "6"]
 
 
 def test_csv_neutralizes_a_name_that_looks_like_a_formula(book, client_for):

@@ -142,7 +142,7 @@ def test_a_submit_request_writes_once(personas, client_for, draft):
     counter = Fault()
 
     with connection.execute_wrapper(counter):
-        client.post(submit_url(draft))
+        client.post(submit_url(draft), {"confirm": "1"})
 
     assert counter.writes == SUBMIT_WRITES
 
@@ -170,7 +170,7 @@ def test_submit_page_under_a_fault_says_nothing_was_submitted_and_retry_works(
     before = database_state(draft)
 
     with inject():
-        response = client.post(submit_url(draft))
+        response = client.post(submit_url(draft), {"confirm": "1"})
 
     assert database_state(draft) == before
     page = client.get(response.url)
@@ -178,7 +178,7 @@ def test_submit_page_under_a_fault_says_nothing_was_submitted_and_retry_works(
     assert SUBMIT_FAILED in page.content.decode()
     assert "Submit and see the result" in page.content.decode()
 
-    response = client.post(submit_url(draft))
+    response = client.post(submit_url(draft), {"confirm": "1"})
 
     assert "/result/" in response.url
     assert Assessment.objects.get(pk=draft.pk).status == Assessment.Status.SUBMITTED
@@ -189,7 +189,7 @@ def test_submit_page_fault_is_logged_with_its_cause(personas, client_for, draft,
     client = client_for(personas.leader_a)
 
     with caplog.at_level(logging.ERROR, logger="stagewise.assessment"), inject():
-        client.post(submit_url(draft))
+        client.post(submit_url(draft), {"confirm": "1"})
 
     [record] = [r for r in caplog.records if r.name == "stagewise.assessment"]
     assert str(draft.public_id) in record.getMessage()

@@ -234,14 +234,21 @@ def test_appendix_shows_every_answer_with_its_note(report_page, shown):
         for question in domain["questions"]:
             assert question["text"] in appendix
     # Every answer appears once under its question, grouped by the answer given.
-    lines = re.findall(r"<li><strong>(?:Level \d|Don&#x27;t know)</strong>[^<]*", appendix)
-    people = sum(len(line.rsplit(": ", 1)[1].split(", ")) for line in lines)
-    assert people == 12  # 6 questions × 2 respondents
-    assert f"<li><strong>Level 1</strong> — alpha 1: reactive practice.: {leader}" in appendix
-    assert f'<li><strong>{leader}</strong>: <span class="note">Note: {LEADER_NOTE}</span></li>' in (
-        appendix
+    lines = re.findall(
+        r"<li><strong>(?:Level \d|Don&#x27;t know)</strong>[^<]* "
+        r'<span class="q-people">\(chosen by ([^<]*)\)</span></li>',
+        appendix,
     )
-    assert "<li><strong>Don&#x27;t know</strong>: " in appendix
+    people = sum(len(re.split(r", | and ", names)) for names in lines)
+    assert people == 12  # 6 questions × 2 respondents
+    assert "<li><strong>Level 1</strong> — alpha 1: reactive practice. <span " in appendix
+    assert f'<span class="q-people">(chosen by {leader})</span>' in appendix
+    assert ".:" not in appendix
+    assert (
+        f'<li><strong>Note from {leader}:</strong> <span class="note">{LEADER_NOTE}</span></li>'
+        in appendix
+    )
+    assert '<li><strong>Don&#x27;t know</strong> <span class="q-people">(chosen by ' in appendix
 
 
 def test_appendix_marks_gate_questions(report_page):

@@ -274,9 +274,18 @@ ASSESSMENT_ROWS = [
     Row("assessment_review", "GET", DRAFT, related(OK)),
     Row("assessment_review", "GET", SUBMITTED, related(MOVED)),
     Row("assessment_review", "POST", DRAFT, wrong_method()),
-    Row("assessment_submit", "POST", DRAFT, RUNNING),
-    Row("assessment_submit", "POST", SUBMITTED, RUNNING_REFUSED),
-    Row("assessment_submit", "GET", DRAFT, wrong_method()),
+    Row("assessment_submit", "POST", DRAFT, RUNNING, data="submit"),
+    Row("assessment_submit", "POST", SUBMITTED, RUNNING_REFUSED, data="submit"),
+    # Without the confirmation's field nothing is submitted: sent on to the confirmation page.
+    Row("assessment_submit", "POST", DRAFT, RUNNING_REFUSED, tag="unconfirmed"),
+    # GET is the confirmation page: for those who submit.
+    Row(
+        "assessment_submit",
+        "GET",
+        DRAFT,
+        roles(leader=OK, member=FORBIDDEN, consultant=OK, staff=FORBIDDEN),
+    ),
+    Row("assessment_submit", "GET", SUBMITTED, RUNNING_REFUSED),
     # Leaving a former member's answers out of the score: those who start and submit.
     Row("assessment_respondent_exclude", "POST", DRAFT, RUNNING, data="exclude"),
     Row("assessment_respondent_exclude", "POST", SUBMITTED, RUNNING_REFUSED, data="exclude"),

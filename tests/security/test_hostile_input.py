@@ -134,7 +134,7 @@ class Site:
 
     def submit_draft(self):
         response = logged_in(self.personas.leader_a).post(
-            self.assessment_url("assessment_submit", self.draft)
+            self.assessment_url("assessment_submit", self.draft), {"confirm": "1"}
         )
         assert response.status_code == 302
         assert response.url == self.assessment_url("assessment_result", self.draft)

@@ -232,7 +232,7 @@ def test_a_consultant_whose_assignment_is_revoked_is_refused_on_their_next_reque
     assert signed_in(people["leader_a"]).post(revoke).status_code == 302
     assert [consultant.get(url).status_code for url in [*org_pages(side), compare]] == [404] * 5
     submit = reverse("assessment_submit", args=[side.org.public_id, side.draft.public_id])
-    assert consultant.post(submit).status_code == 404
+    assert consultant.post(submit, {"confirm": "1"}).status_code == 404
     portfolio = consultant.get(reverse("home")).content.decode()
     assert "Acme Labs" in portfolio and side.org.name not in portfolio
 

@@ -188,6 +188,7 @@ def payload(case: Case, world: World) -> dict:
         "answers": {f"q-{q}": option for q, option in world.answers.items()} | {"go": "review"},
         "autosave": {"question": first_question, "value": level_4},
         "targets": {"target-alpha": "5"},
+        "submit": {"confirm": "1"},
         "exclude": {
             "respondent": world.sides[case.variant.objects or "A"].former.pk,
             "excluded": "1",
