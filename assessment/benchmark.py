@@ -14,7 +14,8 @@ an org. One account creating five orgs in a band must not be able to surround a 
 known scores and read the victim's figures off the median (security review, issue 11), so:
 - each owner counts once, with the most recently submitted result among their orgs (ties:
   the later assessment id), which is a deterministic choice;
-- an org without an owner account (the creator was deleted) does not count;
+- an org without an owner account (the creator was deleted), or whose owner has not verified
+  their primary email address, does not count;
 - no org the viewer belongs to or consults for, nor any org created by the viewer or by the
   benchmarked org's owner, ever counts: the viewer knows those scores and could subtract them.
 """
@@ -23,7 +24,8 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from allauth.account.models import EmailAddress
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from assessment.models import Assessment
 from orgs.models import ConsultantAssignment, Membership, Organization
@@ -153,9 +155,12 @@ def _too_few(band: str) -> str:
 
 
 def peer_owners_trusted(orgs: QuerySet[Organization]) -> QuerySet[Organization]:
-    """The one place for rules on a peer's *owner* account. Email verification of owners goes
-    here ("verified owners only") once accounts can be verified."""
-    return orgs.filter(created_by__isnull=False)
+    """The one place for rules on a peer's *owner* account: it exists and has proven its primary
+    address (a verified allauth EmailAddress). Unverified sign-ups cost an attacker nothing, so
+    they never count towards the peer threshold. A subquery, so the page's query count stays
+    the same however many peers there are."""
+    verified = EmailAddress.objects.filter(user=OuterRef("created_by"), primary=True, verified=True)
+    return orgs.filter(created_by__isnull=False).filter(Exists(verified))
 
 
 def peer_orgs(*, org, viewer=None) -> QuerySet[Organization]:

@@ -39,14 +39,15 @@ class SignupForm(forms.Form):
     )
     company = forms.CharField(label="Consultancy (optional)", max_length=120, required=False)
 
-    def __init__(self, *args, invited_email: str = "", **kwargs):
+    def __init__(self, *args, invited_email: str = "", as_consultant: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.invited_email = invited_email
         if invited_email:
-            # An invited person joins an existing org: no org or consultant choice to make.
+            # An invited person joins an existing org: no org or consultant choice to make
+            # (the invitation says which); a consultant may still name their consultancy.
             self.fields["email"].initial = invited_email
             self.fields["email"].disabled = True
-            for name in ("kind", "org_name", "company"):
+            for name in ("kind", "org_name") + (() if as_consultant else ("company",)):
                 del self.fields[name]
 
     def clean_email(self):
@@ -123,5 +124,7 @@ class InvitationForm(forms.Form):
 
 class ConsultantGrantForm(forms.Form):
     email = NormalisedEmailField(
-        label="Consultant's email", help_text="They need a consultant account on Stagewise."
+        label="Consultant's email",
+        help_text="Access goes to a consultant account with this confirmed address; anyone else "
+        "gets an invitation to join as a consultant.",
     )

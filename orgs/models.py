@@ -112,12 +112,19 @@ class ConsultantAssignment(models.Model):
 
 
 class Invitation(models.Model):
+    class Role(models.TextChoices):
+        """A membership role, or "consultant": a pending consultant grant to an address that has
+        no verified consultant account yet (accepting it creates the assignment, not a
+        membership)."""
+
+        LEADER = "leader", "Leader"
+        MEMBER = "member", "Member"
+        CONSULTANT = "consultant", "Consultant"
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
-    role = models.CharField(
-        max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
-    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -137,3 +144,7 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def is_consultant(self) -> bool:
+        return self.role == self.Role.CONSULTANT

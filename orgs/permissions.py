@@ -57,7 +57,11 @@ NOT_ALLOWED = "You can see this organization but your role does not let you {wha
 
 
 def may_invite(roles: frozenset[Role], role: str, *, org_has_leader: bool) -> bool:
-    """May someone holding `roles` invite a person into the org with membership `role`?"""
+    """May someone holding `roles` invite a person into the org with membership `role`, or (role
+    "consultant") invite them to consultant access?"""
+    if role == Role.CONSULTANT:
+        # A consultant invitation is a grant waiting for a verified address: the grant rule.
+        return can(roles, Perm.GRANT_CONSULTANT)
     if not can(roles, Perm.MANAGE):
         return False
     if role != Role.LEADER:
@@ -65,6 +69,15 @@ def may_invite(roles: frozenset[Role], role: str, *, org_has_leader: bool) -> bo
     if roles & {Role.LEADER, Role.STAFF}:
         return True
     return Role.CONSULTANT in roles and not org_has_leader
+
+
+def may_withdraw(roles: frozenset[Role], role: str) -> bool:
+    """May someone holding `roles` withdraw a pending invitation for `role`? Whoever manages
+    people withdraws member and leader invitations; a consultant invitation is a pending grant,
+    so only those who grant withdraw it."""
+    if role == Role.CONSULTANT:
+        return can(roles, Perm.GRANT_CONSULTANT)
+    return can(roles, Perm.MANAGE)
 
 
 def may_remove(roles: frozenset[Role], role: str) -> bool:

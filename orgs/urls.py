@@ -26,6 +26,11 @@ urlpatterns = [
     ),
     path("o/<uuid:org_id>/consultants/", org.consultant_grant_view, name="consultant_grant"),
     path(
+        "o/<uuid:org_id>/consultants/invitations/<uuid:invitation_id>/revoke/",
+        org.consultant_invitation_revoke_view,
+        name="consultant_invitation_revoke",
+    ),
+    path(
         "o/<uuid:org_id>/consultants/<int:assignment_id>/revoke/",
         org.consultant_revoke_view,
         name="consultant_revoke",

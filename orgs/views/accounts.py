@@ -20,7 +20,11 @@ def invitation_accept_view(request, token):
     except services.OrgError as exc:
         return render(request, "orgs/invitation_invalid.html", {"error": str(exc)}, status=410)
     if not request.user.is_authenticated:
-        form = SignupForm(request.POST or None, invited_email=invitation.email)
+        form = SignupForm(
+            request.POST or None,
+            invited_email=invitation.email,
+            as_consultant=invitation.is_consultant,
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             # The link was mailed to this address and opened: that proves the address, so the
@@ -29,7 +33,8 @@ def invitation_accept_view(request, token):
                 email=invitation.email,
                 name=data["name"],
                 password=data["password"],
-                is_consultant=False,
+                is_consultant=invitation.is_consultant,
+                company=data.get("company", ""),
                 verified=True,
             )
             login(request, user, backend=AUTH_BACKEND)
@@ -47,5 +52,8 @@ def _accept(request, invitation):
         services.invitation_accept(invitation=invitation, user=request.user)
     except services.OrgError as exc:
         return render(request, "orgs/invitation_invalid.html", {"error": str(exc)}, status=409)
-    messages.success(request, f"You joined {invitation.org.name}.")
+    if invitation.is_consultant:
+        messages.success(request, f"You now have consultant access to {invitation.org.name}.")
+    else:
+        messages.success(request, f"You joined {invitation.org.name}.")
     return redirect("org_home", org_id=invitation.org.public_id)

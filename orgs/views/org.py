@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessment.selectors import open_draft, respondent_progress, submitted_assessments
 from orgs import ratelimits, services
 from orgs.forms import ConsultantGrantForm, InvitationForm, OrganizationForm
-from orgs.models import Consultant, Membership
+from orgs.models import Consultant, Invitation, Membership
 from orgs.permissions import Perm, Role, org_for_user
 
 
@@ -35,6 +35,11 @@ def org_home(request, org_id):
     draft = open_draft(org)
     members = list(org.memberships.select_related("user").order_by("-role", "user__email"))
     has_leader = any(m.role == Membership.Role.LEADER for m in members)
+    pending = list(
+        org.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).select_related(
+            "invited_by"
+        )
+    )
     return render(
         request,
         "orgs/org_home.html",
@@ -46,9 +51,8 @@ def org_home(request, org_id):
             "past": submitted_assessments(org)[:50],
             "members": members,
             "can_invite_leader": access.can_invite_leader(org_has_leader=has_leader),
-            "invitations": org.invitations.filter(
-                accepted_at__isnull=True, revoked_at__isnull=True
-            ).select_related("invited_by"),
+            "invitations": [inv for inv in pending if not inv.is_consultant],
+            "consultant_invitations": [inv for inv in pending if inv.is_consultant],
             "assignments": org.assignments.select_related("consultant"),
             "invite_form": InvitationForm(),
             "consultant_form": ConsultantGrantForm(),
@@ -112,7 +116,24 @@ def invitation_new(request, org_id):
 @require_POST
 def invitation_revoke_view(request, org_id, invitation_id):
     access = org_for_user(request.user, org_id, Perm.MANAGE)
-    invitation = get_object_or_404(access.org.invitations, public_id=invitation_id)
+    # Consultant invitations are pending grants, withdrawn at consultant_invitation_revoke.
+    invitation = get_object_or_404(
+        access.org.invitations.exclude(role=Invitation.Role.CONSULTANT), public_id=invitation_id
+    )
+    return _withdraw(request, access, invitation)
+
+
+@login_required
+@require_POST
+def consultant_invitation_revoke_view(request, org_id, invitation_id):
+    access = org_for_user(request.user, org_id, Perm.GRANT_CONSULTANT)
+    invitation = get_object_or_404(
+        access.org.invitations.filter(role=Invitation.Role.CONSULTANT), public_id=invitation_id
+    )
+    return _withdraw(request, access, invitation)
+
+
+def _withdraw(request, access, invitation):
     try:
         services.invitation_revoke(invitation=invitation)
     except services.OrgError as exc:
@@ -142,16 +163,26 @@ def consultant_grant_view(request, org_id):
     access = org_for_user(request.user, org_id, Perm.GRANT_CONSULTANT)
     form = ConsultantGrantForm(request.POST)
     if form.is_valid():
+        # A grant may email an invitation: it counts against the org's invitation limit.
+        wait = ratelimits.hit(ratelimits.INVITATIONS_PER_ORG, str(access.org.pk))
+        if wait is not None:
+            return ratelimits.too_many(request, wait, ratelimits.INVITATIONS_LIMITED)
         try:
-            services.consultant_grant(
-                org=access.org, email=form.cleaned_data["email"], granted_by=request.user
+            grant = services.consultant_grant(
+                org=access.org,
+                email=form.cleaned_data["email"],
+                granted_by=request.user,
+                accept_url=lambda token: request.build_absolute_uri(
+                    reverse("invitation_accept", args=[token])
+                ),
             )
         except services.OrgError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(
-                request, f"{form.cleaned_data['email']} can now see {access.org.name}."
-            )
+            if grant.assignment is not None:
+                messages.success(request, grant.message)
+            else:
+                messages.warning(request, grant.message)
     else:
         messages.error(request, "Enter a valid email address.")
     return redirect("org_home", org_id=access.org.public_id)

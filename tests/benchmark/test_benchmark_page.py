@@ -6,6 +6,7 @@ import re
 from html import unescape
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from assessment.bank import bank_load
@@ -320,3 +321,24 @@ def test_an_org_without_an_owner_account_is_no_peer(own, personas, make_peers):
         len(peer_domain_scores(org=personas.org_a, questionnaire_id=own.version.questionnaire_id))
         == 4
     )
+
+
+def test_a_peer_whose_owner_is_unverified_does_not_count(own, personas, make_peers, client_for):
+    """Unconfirmed sign-ups cost nothing, so they never help reach the peer threshold."""
+    peers = make_peers([1, 2, 3, 4, 5])
+    assert "against 5 peers" in get(client_for, personas.leader_a, personas.org_a)
+    EmailAddress.objects.filter(user=peers[0].created_by).update(verified=False)
+    scores = peer_domain_scores(org=personas.org_a, questionnaire_id=own.version.questionnaire_id)
+    assert len(scores) == 4
+    html = get(client_for, personas.leader_a, personas.org_a)
+    assert "benchmark-table" not in html and "Not enough peers yet" in text(html)
+
+
+def test_a_peer_owner_counts_by_a_verified_primary_address_only(own, personas, make_peers):
+    """A verified second address does not stand in for an unconfirmed primary one."""
+    peers = make_peers([1, 2, 3, 4, 5])
+    owner = peers[0].created_by
+    EmailAddress.objects.filter(user=owner).update(verified=False)
+    EmailAddress.objects.create(user=owner, email="second@peer.example", verified=True)
+    scores = peer_domain_scores(org=personas.org_a, questionnaire_id=own.version.questionnaire_id)
+    assert len(scores) == 4

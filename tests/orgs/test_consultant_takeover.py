@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from orgs import services
 from orgs.models import ConsultantAssignment, Invitation, Membership
-from orgs.permissions import Role, may_invite, may_remove
+from orgs.permissions import Role, may_invite, may_remove, may_withdraw
 from tests.factories import (
     AssignmentFactory,
     ConsultantFactory,
@@ -200,6 +200,11 @@ def test_consultant_first_leader_invitation_dies_once_the_org_has_a_leader(db):
         ({Role.CONSULTANT}, "member", True, True),
         ({Role.MEMBER}, "member", True, False),
         ({Role.MEMBER}, "leader", False, False),
+        # A consultant invitation is a pending grant: leaders and staff only.
+        ({Role.LEADER}, "consultant", True, True),
+        ({Role.STAFF}, "consultant", True, True),
+        ({Role.CONSULTANT}, "consultant", False, False),
+        ({Role.MEMBER}, "consultant", False, False),
     ],
 )
 def test_who_may_invite_which_role(roles, role, org_has_leader, allowed):
@@ -218,3 +223,18 @@ def test_who_may_invite_which_role(roles, role, org_has_leader, allowed):
 )
 def test_who_may_remove_which_role(roles, role, allowed):
     assert may_remove(frozenset(roles), role) is allowed
+
+
+@pytest.mark.parametrize(
+    ("roles", "role", "allowed"),
+    [
+        ({Role.CONSULTANT}, "member", True),
+        ({Role.CONSULTANT}, "leader", True),
+        ({Role.CONSULTANT}, "consultant", False),
+        ({Role.LEADER}, "consultant", True),
+        ({Role.STAFF}, "consultant", True),
+        ({Role.MEMBER}, "member", False),
+    ],
+)
+def test_who_may_withdraw_which_invitation(roles, role, allowed):
+    assert may_withdraw(frozenset(roles), role) is allowed

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
-from orgs.models import ConsultantAssignment, Membership
-from orgs.services import LAST_LEADER, NOT_A_CONSULTANT
+from orgs.models import ConsultantAssignment, Invitation, Membership
+from orgs.services import CONSULTANT_INVITED, LAST_LEADER
 
 
 def remove_url(org, membership):
@@ -46,14 +46,19 @@ def test_leader_grants_consultant_access(personas, client_for):
     ).exists()
 
 
-def test_granting_access_to_a_non_consultant_is_refused(personas, client_for):
+def test_granting_access_to_a_non_consultant_sends_an_invitation_not_access(
+    personas, client_for, mailoutbox
+):
     response = client_for(personas.leader_a).post(
         reverse("consultant_grant", args=[personas.org_a.public_id]),
         {"email": personas.outsider.email},
         follow=True,
     )
-    assert NOT_A_CONSULTANT.format(email=personas.outsider.email) in response.content.decode()
+    message = CONSULTANT_INVITED.format(email=personas.outsider.email, org=personas.org_a.name)
+    assert message in response.content.decode()
     assert not ConsultantAssignment.objects.filter(consultant=personas.outsider).exists()
+    assert Invitation.objects.get().role == Invitation.Role.CONSULTANT
+    assert [m.to for m in mailoutbox] == [[personas.outsider.email]]
 
 
 def test_revoked_consultant_loses_access_on_next_request(personas, client_for):

@@ -77,7 +77,15 @@ CONFLICT = Outcome(409, name="conflict")
 # so with another org's object it must turn into a 404.
 REFUSED_BEFORE_LOOKUP = {LOGIN, UNAUTHENTICATED, FORBIDDEN, HIDDEN, NO_METHOD}
 
-OBJECTS = ("draft", "submitted", "invitation", "membership", "assignment")
+OBJECTS = (
+    "draft",
+    "submitted",
+    "invitation",
+    "consultant_invitation",
+    "membership",
+    "assignment",
+)
+TOKENS = ("token", "consultant_token")  # invitation links: the signed token is the credential
 
 
 def roles(*, leader, member, consultant, staff, anonymous=LOGIN, unrelated=HIDDEN) -> dict:
@@ -119,7 +127,7 @@ def people(signed_in: Outcome, *, anonymous: Outcome, **persona: Outcome) -> dic
 class Row:
     name: str  # URL name
     method: str
-    path: tuple[str, ...]  # what the URL takes: "org", an object, "domain", "token", "reset"
+    path: tuple[str, ...]  # what the URL takes: "org", an object, "domain", a token, "reset"
     expect: dict  # by role for org-scoped and comparison rows, else by persona
     data: str = ""  # the form data (see `payload`): one that does the job when allowed
     query: tuple[tuple[str, str], ...] = ()  # (parameter, object) pairs
@@ -137,6 +145,10 @@ class Row:
     @property
     def org_scoped(self) -> bool:
         return "org" in self.path
+
+    @property
+    def by_token(self) -> bool:
+        return any(key in TOKENS for key in self.path)
 
     @property
     def takes_object(self) -> bool:
@@ -182,6 +194,22 @@ ORG_ROWS = [
         "POST",
         ("org", "invitation"),
         roles(leader=DONE, member=FORBIDDEN, consultant=DONE, staff=DONE),
+    ),
+    # A consultant invitation is a pending grant: withdrawn only by those who grant, at its own
+    # URL; the member-invitation URL does not find it (a consultant manages member invitations).
+    Row(
+        "invitation_revoke",
+        "POST",
+        ("org", "consultant_invitation"),
+        roles(leader=HIDDEN, member=FORBIDDEN, consultant=HIDDEN, staff=HIDDEN),
+        tag="consultant",
+    ),
+    Row("consultant_invitation_revoke", "GET", ("org", "consultant_invitation"), wrong_method()),
+    Row(
+        "consultant_invitation_revoke",
+        "POST",
+        ("org", "consultant_invitation"),
+        roles(leader=DONE, member=FORBIDDEN, consultant=FORBIDDEN, staff=DONE),
     ),
     Row("member_remove", "GET", ("org", "membership"), wrong_method()),
     Row(
@@ -406,6 +434,17 @@ SITE_ROWS = [
     # The signed link is the credential: whoever holds it sees the invitation; only the invited
     # address can accept it (signed in as anyone else: 409).
     Row("invitation_accept", "GET", ("token",), EVERYONE),
+    # A consultant invitation: only the verified invited address takes it up (nobody here has
+    # it: 409); a visitor signing up from the link proves the address and becomes a consultant.
+    Row("invitation_accept", "GET", ("consultant_token",), EVERYONE, tag="consultant"),
+    Row(
+        "invitation_accept",
+        "POST",
+        ("consultant_token",),
+        people(CONFLICT, anonymous=DONE),
+        data="invited_signup",
+        tag="consultant",
+    ),
     Row(
         "invitation_accept",
         "POST",
@@ -462,7 +501,7 @@ def variants(row: Row) -> list[Variant]:
     if row.org_scoped:
         own = [Variant("A-ids", "A", "A"), Variant("B-ids", "B", "B")]
         return own + ([Variant("A-org-B-ids", "A", "B")] if row.takes_object else [])
-    if "token" in row.path:
+    if row.by_token:
         return [Variant("A-ids", objects="A"), Variant("B-ids", objects="B")]
     return [Variant("")]
 

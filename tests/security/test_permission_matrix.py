@@ -96,7 +96,7 @@ def _request(case, world) -> Observed:
     leaked: tuple[str, ...] = ()
     # Invitation links are exempt: the signed token is the credential (see matrix.py).
     readable = not response.get("Content-Type", "").startswith("application/pdf")
-    if 200 <= response.status_code < 300 and readable and "token" not in case.row.path:
+    if 200 <= response.status_code < 300 and readable and not case.row.by_token:
         body = response.content.decode(errors="replace")
         leaked = tuple(marker for marker in markers(case.persona, world) if marker in body)
     return Observed(response.status_code, response.get("Location", ""), wrote, leaked)

@@ -35,6 +35,8 @@ class Side:
     submitted: Assessment
     invitation: Invitation
     token: str  # the invitation link's signed token
+    consultant_invitation: Invitation  # a pending consultant grant
+    consultant_token: str
     membership: Membership  # the member's
     assignment: ConsultantAssignment  # the org's consultant's
     former: object  # a removed member whose answers are still in the draft
@@ -64,12 +66,19 @@ def _every_answer(version, level: int) -> list[AnswerInput]:
 
 def _side(org, leader, member, consultant, version) -> Side:
     """A submitted result, then an open draft the member has fully answered (so it can be
-    submitted), a pending invitation, the member's membership and the consultant's assignment."""
+    submitted), a pending invitation and a pending consultant invitation, the member's
+    membership and the consultant's assignment."""
     submitted = submit(org, version, leader, 3)
     draft = Assessment.objects.create(org=org, version=version, started_by=leader)
     answers_save(assessment=draft, respondent=member, items=_every_answer(version, 3))
     invitation = Invitation.objects.create(
         org=org, email=f"invitee-{org.slug}@example.com", invited_by=leader
+    )
+    consultant_invitation = Invitation.objects.create(
+        org=org,
+        email=f"adviser-{org.slug}@example.com",
+        role=Invitation.Role.CONSULTANT,
+        invited_by=leader,
     )
     former = UserFactory(email=f"former-{org.slug}@example.com")
     Membership.objects.create(user=former, org=org)
@@ -81,10 +90,18 @@ def _side(org, leader, member, consultant, version) -> Side:
         submitted=submitted,
         invitation=invitation,
         token=invitation_token(invitation),
+        consultant_invitation=consultant_invitation,
+        consultant_token=invitation_token(consultant_invitation),
         membership=Membership.objects.get(org=org, user=member),
         assignment=ConsultantAssignment.objects.get(org=org, consultant=consultant),
         former=former,
-        emails=(leader.email, member.email, invitation.email, former.email),
+        emails=(
+            leader.email,
+            member.email,
+            invitation.email,
+            consultant_invitation.email,
+            former.email,
+        ),
     )
 
 
@@ -156,16 +173,16 @@ def case_url(case: Case, world: World) -> str:
             kwargs["org_id"] = org.org.public_id
         elif key in ("draft", "submitted"):
             kwargs["assessment_id"] = getattr(objects, key).public_id
-        elif key == "invitation":
-            kwargs["invitation_id"] = objects.invitation.public_id
+        elif key in ("invitation", "consultant_invitation"):
+            kwargs["invitation_id"] = getattr(objects, key).public_id
         elif key == "membership":
             kwargs["membership_id"] = objects.membership.pk
         elif key == "assignment":
             kwargs["assignment_id"] = objects.assignment.pk
         elif key == "domain":
             kwargs["domain_key"] = "alpha"
-        elif key == "token":
-            kwargs["token"] = objects.token
+        elif key in ("token", "consultant_token"):
+            kwargs["token"] = getattr(objects, key)
         elif key == "reset":
             kwargs["uidb36"], kwargs["key"] = world.reset_link
         elif key == "confirm":
