@@ -105,12 +105,8 @@ def release_prepare(env: dict[str, str]) -> dict[str, str]:
 def deployment_running(workdir, servers: int) -> Iterator[Deployment]:
     # The process id keeps two pytest-xdist workers from sharing (and dropping) one database.
     database_url = fresh_database_url(f"stagewise_deploy_{os.getpid()}", workdir)
-    # No mail server listens on loopback: mail is kept in each server's memory (and dropped).
-    env = production_env(
-        database_url,
-        workdir / "staticfiles",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-    )
+    # Mail is only queued here (no worker runs, and no mail server listens on loopback).
+    env = production_env(database_url, workdir / "staticfiles")
     try:
         ids = release_prepare(env)
         with contextlib.ExitStack() as stack:
