@@ -5,16 +5,34 @@ product.md's "Roadmap v2"; docs/roadmap.md explains them for CS leaders. Catalog
 carry no `lifts` (question bank v1) keep the v1 rules in assessment/roadmap.py, so v1 reports stay
 byte-identical.
 
-How the rules are read here, where product.md leaves room:
+How the rules are read here, where product.md leaves room, and the rules the archetype suite
+(tests/roadmap/test_archetypes.py) led to:
 - a practice is *in the plan* when its level is below its target. A failed gate question is in the
   plan too while it is below its gate's level, even if its domain's target would not reach it,
   because it caps the whole org. A domain below its target whose practices all meet the target
   (possible with agreed answers or custom thresholds) puts its lowest practices in the plan, so
   such a domain is never left without a next step;
 - an action is proposed only when none of the practices it lifts is below its `from_level`
-  ("never more than one level above its practice"). An unmet prerequisite that is out of reach in
-  that sense is not proposed: the next-level actions of the practices holding it back stand in for
-  it, so the dependent still shows up, after them;
+  ("never more than one level above its practice");
+- an action whose unmet prerequisite is out of reach in that sense (it lifts a practice still
+  below the prerequisite's from_level), or waits itself, is not proposed this time: it goes to
+  `deferred` with the reason, since it would sit two levels above a foundation. Nothing stands in
+  for it. The lagging practice's own next step is proposed instead, even when that practice is
+  not in the plan itself, ranked where the waiting action would rank, and its why_first says
+  "Also needed before: <title>". The bank loader rejects prerequisites that start above the
+  action needing them, so this always leaves something to start;
+- order, each rule breaking the ties of the one before: (a) what caps the stage (failed gates,
+  then the weakest-domain cap, tightest first); (b) lower practice levels first; (c) practices
+  that regressed first; then foundations first: practices that are gate questions of the bank
+  (`gate_levels` keys), whether or not their gate caps the org now, before the others, the gate
+  needing the lower level first; then the weaker domain first (lower domain score; a domain with
+  no score is the weakest); only then effort, profile tags and catalog order. Prerequisites always
+  come before what needs them and rank at least as high;
+- horizons: only the THIRTY_DAY_WINDOW best-ranked candidates may take a full 30-day slot (the
+  window counts candidates that wait for a prerequisite too, and always holds the best proposed
+  action); those of 4 weeks or less among them take the slots, and free slots go to the first
+  steps of the best-ranked longer actions. A quick action further down waits for the 90 days
+  like everything else, so it never wins a slot just for being quick;
 - actions excluded by the caller (open or done in the plan) are not proposed, and as prerequisites
   they count as under way: they neither block nor delay what depends on them.
 """
@@ -24,7 +42,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from assessment.roadmap import HORIZONS, TAG_LABELS, DomainPlan, domain_plans
@@ -32,6 +50,11 @@ from assessment.scoring import LEVELS, STAGE_NAMES, Result
 
 DISAGREEMENT_SHARE = 0.25  # alignment gaps on at least this share of answered questions
 DONT_KNOW_SHARE = 0.40  # "don't know" on at least this share of a domain's answers
+# Only this many top-ranked actions may take a full 30-day slot: a quick action further down the
+# ranking is not urgent for being quick, so it waits for the 90 days like everything else.
+THIRTY_DAY_WINDOW = 5
+NO_ROOM = "No room left in the 180 days; it comes after these steps."
+PREREQUISITE_NO_ROOM = "Needs {title} first, which found no room in the 180 days."
 # Shares are computed by callers in floating point (2/5 may arrive as 0.39999999999999997).
 _SHARE_SLACK = 1e-9
 
@@ -105,6 +128,12 @@ class PracticeItem:
 
 
 @dataclass(frozen=True)
+class DeferredAction:
+    action: PracticeAction
+    reason: str  # why it is not in this roadmap
+
+
+@dataclass(frozen=True)
 class PracticeHorizon:
     days: int
     items: tuple[PracticeItem, ...]
@@ -123,8 +152,9 @@ class PracticeRoadmap:
     practices: tuple[Practice, ...]
     horizons: tuple[PracticeHorizon, ...]
     warnings: tuple[Warning, ...] = ()
-    # Candidates that found no room in any horizon, best first ("and later: ...").
-    deferred: tuple[PracticeAction, ...] = ()
+    # Actions not in this roadmap: first those that found no room in any horizon, best first
+    # ("and later: ..."), then the candidates whose prerequisites cannot start yet.
+    deferred: tuple[DeferredAction, ...] = ()
 
     @property
     def items(self) -> tuple[PracticeItem, ...]:
@@ -357,6 +387,30 @@ class _Graph:
     order: dict[str, int]  # action key → catalog position
     needs: dict[str, list[str]]  # proposed action → proposed actions that must come first
     candidates: set[str]  # next steps of practices in the plan (as opposed to pure enablers)
+    # Candidates not proposed this time, in catalog order: key → why they wait.
+    waiting: dict[str, str]
+    # Next step of a practice holding a waiting candidate back → those candidates.
+    enables: dict[str, list[str]]
+
+
+def _topological(actions: Sequence[PracticeAction]) -> list[PracticeAction]:
+    """Every action after its prerequisites (prerequisites never loop: _check_no_cycle)."""
+    by_key = {a.key: a for a in actions}
+    unplaced = {a.key: len(set(a.prerequisites)) for a in actions}
+    dependents: dict[str, list[str]] = {a.key: [] for a in actions}
+    for action in actions:
+        for key in set(action.prerequisites):
+            dependents[key].append(action.key)
+    ready = deque(a.key for a in actions if unplaced[a.key] == 0)
+    ordered = []
+    while ready:
+        key = ready.popleft()
+        ordered.append(by_key[key])
+        for dependent in dependents[key]:
+            unplaced[dependent] -= 1
+            if unplaced[dependent] == 0:
+                ready.append(dependent)
+    return ordered
 
 
 def _build_graph(
@@ -367,43 +421,44 @@ def _build_graph(
 ) -> _Graph:
     by_key = {a.key: a for a in actions}
     order = {a.key: n for n, a in enumerate(actions)}
-    next_steps: dict[tuple[str, int], list[str]] = {}
-    for action in actions:
-        for practice in action.lifts:
-            next_steps.setdefault((practice, action.from_level), []).append(action.key)
 
     def excluded(action: PracticeAction) -> bool:
         regressed = any(practices[k].regressed for k in action.lifts)
         return action.key in exclude and not regressed
 
-    def requirements(action: PracticeAction) -> tuple[list[str], list[str]]:
-        """What must be proposed before `action`: its unmet prerequisites within reach, and the
-        stand-ins for those out of reach."""
-        found: list[str] = []
-        standing: list[str] = []
-        for key in action.prerequisites:
+    def open_prerequisites(action: PracticeAction) -> list[PracticeAction]:
+        """Its prerequisites neither met nor under way (excluded by the caller)."""
+        found = []
+        for key in dict.fromkeys(action.prerequisites):
             prerequisite = by_key[key]
-            if _is_met(prerequisite, practices) or excluded(prerequisite):
-                continue
-            if _holding_back(prerequisite, practices):
-                standing += stand_ins(prerequisite, frozenset())
-            else:
-                found.append(key)
-        return found, standing
-
-    def stand_ins(action: PracticeAction, visiting: frozenset[str]) -> list[str]:
-        """The next steps of the practices too low for `action`, themselves within reach."""
-        visiting = visiting | {action.key}
-        found: list[str] = []
-        for practice in _holding_back(action, practices):
-            for key in next_steps.get((practice.key, practice.level), []):
-                step = by_key[key]
-                if excluded(step) or key in visiting:
-                    continue
-                found += stand_ins(step, visiting) if _holding_back(step, practices) else [key]
+            if not _is_met(prerequisite, practices) and not excluded(prerequisite):
+                found.append(prerequisite)
         return found
 
-    graph = _Graph(order=order, needs={}, candidates=set())
+    # Why an action cannot be proposed yet because of what it needs, and the practices at the
+    # root of it (too low for some prerequisite down the chain). Prerequisites first, so each
+    # action reads its prerequisites' verdicts.
+    blocked: dict[str, str] = {}
+    lagging: dict[str, tuple[Practice, ...]] = {}
+    for action in _topological(actions):
+        for prerequisite in open_prerequisites(action):
+            low = _holding_back(prerequisite, practices)
+            if low:
+                levels = _join([f"{p.label} is at level {p.level}" for p in low])
+                blocked[action.key] = (
+                    f"Needs {prerequisite.title} first, which starts from level "
+                    f"{prerequisite.from_level}, and {levels}."
+                )
+                lagging[action.key] = tuple(low)
+                break
+            if prerequisite.key in blocked:
+                blocked[action.key] = (
+                    f"Needs {prerequisite.title} first, which cannot start yet either."
+                )
+                lagging[action.key] = lagging[prerequisite.key]
+                break
+
+    graph = _Graph(order=order, needs={}, candidates=set(), waiting={}, enables={})
     for action in actions:
         moved = _moves(action, practices)
         if (
@@ -411,82 +466,118 @@ def _build_graph(
             and not _holding_back(action, practices)
             and not excluded(action)
         ):
-            graph.candidates.add(action.key)
-    # Every action to propose, breadth first from the candidates in catalog order.
-    real: dict[str, list[str]] = {}
-    standing: dict[str, list[str]] = {}
-    queue = deque(a.key for a in actions if a.key in graph.candidates)
+            if action.key in blocked:
+                graph.waiting[action.key] = blocked[action.key]
+            else:
+                graph.candidates.add(action.key)
+    next_steps: dict[tuple[str, int], list[str]] = {}
+    for action in actions:
+        for practice in action.lifts:
+            next_steps.setdefault((practice, action.from_level), []).append(action.key)
+
+    def enablers(key: str, visiting: frozenset[str]) -> list[str]:
+        """The next steps of the practices that hold `key` back, each one that can start now;
+        for a next step that waits too, those of the practices holding it back in turn."""
+        found: list[str] = []
+        for practice in lagging[key]:
+            for step in next_steps.get((practice.key, practice.level), []):
+                action = by_key[step]
+                if step in visiting or excluded(action) or _holding_back(action, practices):
+                    continue
+                found += enablers(step, visiting | {step}) if step in blocked else [step]
+        return found
+
+    # The lagging practice's next step is proposed even when that practice is not in the plan
+    # itself: it is the way to what waits.
+    for key in graph.waiting:
+        for step in enablers(key, frozenset({key})):
+            graph.enables.setdefault(step, [])
+            if key not in graph.enables[step]:
+                graph.enables[step].append(key)
+    # Every action to propose, breadth first from the candidates and enablers in catalog order.
+    # None of them waits, so neither does anything pulled in here.
+    queue = deque(a.key for a in actions if a.key in graph.candidates or a.key in graph.enables)
     seen = set(queue)
     while queue:
         key = queue.popleft()
-        real[key], subs = requirements(by_key[key])
-        standing[key] = [s for s in dict.fromkeys(subs) if s != key and s not in real[key]]
-        for required in (*real[key], *standing[key]):
+        graph.needs[key] = [p.key for p in open_prerequisites(by_key[key])]
+        for required in graph.needs[key]:
             if required not in seen:
                 seen.add(required)
                 queue.append(required)
-    # Prerequisites never loop (_check_no_cycle), but stand-ins can point back at what needs
-    # them; such an edge is dropped, so a real prerequisite always keeps its place.
-    needs = {key: list(required) for key, required in real.items()}
-    for key, subs in standing.items():
-        for sub in subs:
-            if not _reaches(needs, sub, key):
-                needs[key].append(sub)
-    graph.needs = needs
     return graph
-
-
-def _reaches(needs: Mapping[str, list[str]], start: str, goal: str) -> bool:
-    stack, seen = [start], {start}
-    while stack:
-        key = stack.pop()
-        if key == goal:
-            return True
-        for required in needs[key]:
-            if required not in seen:
-                seen.add(required)
-                stack.append(required)
-    return False
 
 
 # --- ranking ----------------------------------------------------------------------------------
 
-_RankKey = tuple[int, int, int, int, int, int, int]
-_NO_RANK: _RankKey = (9, 99, 9, 9, 10**9, 0, 10**9)
+_RankKey = tuple[int, int, int, int, int, float, int, int, int]
+_NO_RANK: _RankKey = (9, 99, 9, 9, 9, math.inf, 10**9, 0, 10**9)
+# A domain with no score (nothing answered) counts as the weakest.
+_NO_SCORE = -1.0
+
+
+def _score_key(score: float | None) -> float:
+    return _NO_SCORE if score is None else score
+
+
+def _own_rank(
+    action: PracticeAction,
+    graph: _Graph,
+    by_key: Mapping[str, PracticeAction],
+    rank_of: Callable[[PracticeAction], _RankKey],
+    practices: Mapping[str, Practice],
+    in_plan: set[str],
+    caps: Mapping[str, _Cap],
+    tags: frozenset[str],
+    gates: Mapping[str, int],
+    scores: Mapping[str, float | None],
+) -> _RankKey:
+    """Where a candidate ranks on its own merits (the order rules, most important first). A step
+    proposed only to clear the way for waiting candidates ranks where the best of them would."""
+    moved = [p for p in _moves(action, practices) if p.key in in_plan]
+    if not moved and action.key in graph.enables:
+        return min(rank_of(by_key[key]) for key in graph.enables[action.key])
+    if not moved or (action.key not in graph.candidates and action.key not in graph.waiting):
+        return _NO_RANK
+    cap = min(
+        ((caps[p.key].group, caps[p.key].caps_at) for p in moved if p.key in caps),
+        default=(2, 0),
+    )
+    regressed = 0 if any(p.regressed for p in moved) else 1
+    # Foundations first: a gate question, and the lower the level its gate needs, the more basic
+    # the foundation; practices that are no gate come after every gate.
+    foundation = min((gates[p.key] for p in moved if p.key in gates), default=9)
+    weakest = min(_score_key(scores.get(p.domain_key)) for p in moved)
+    matched = sum(1 for t in action.tags if t in tags)
+    return (
+        cap[0],
+        cap[1],
+        action.from_level,
+        regressed,
+        foundation,
+        weakest,
+        action.effort_weeks,
+        -matched,
+        graph.order[action.key],
+    )
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    ranked: list[str]  # proposed actions best first, prerequisites before what needs them
+    needed_by: dict[str, str]  # action pulled forward → the action that needs it
+    in_window: set[str]  # proposed actions among the THIRTY_DAY_WINDOW best candidates
+    waiting: list[str]  # candidates that cannot start yet, best first
 
 
 def _rank(
     graph: _Graph,
     by_key: Mapping[str, PracticeAction],
-    practices: Mapping[str, Practice],
-    in_plan: set[str],
-    caps: Mapping[str, _Cap],
-    tags: frozenset[str],
-) -> tuple[list[str], dict[str, str]]:
+    rank_of: Callable[[PracticeAction], _RankKey],
+) -> _Ranking:
     """Actions best first, prerequisites always before what needs them; also, for each action
     pulled forward by something that needs it, that something."""
-    own: dict[str, _RankKey] = {}
-    for key in graph.needs:
-        action = by_key[key]
-        moved = [p for p in _moves(action, practices) if p.key in in_plan]
-        if key not in graph.candidates or not moved:
-            own[key] = _NO_RANK
-            continue
-        cap = min(
-            ((caps[p.key].group, caps[p.key].caps_at) for p in moved if p.key in caps),
-            default=(2, 0),
-        )
-        regressed = 0 if any(p.regressed for p in moved) else 1
-        matched = sum(1 for t in action.tags if t in tags)
-        own[key] = (
-            cap[0],
-            cap[1],
-            action.from_level,
-            regressed,
-            action.effort_weeks,
-            -matched,
-            graph.order[key],
-        )
+    own = {key: rank_of(by_key[key]) for key in graph.needs}
     # An action ranks at least as high as anything that needs it.
     dependents: dict[str, list[str]] = {key: [] for key in graph.needs}
     for key, needs in graph.needs.items():
@@ -503,18 +594,28 @@ def _rank(
                     effective[required] = effective[key]
                     needed_by[required] = current
                     stack.append(required)
-    waiting = {key: len(needs) for key, needs in graph.needs.items()}
-    heap = [(effective[k], graph.order[k], k) for k, n in waiting.items() if n == 0]
+    unplaced = {key: len(needs) for key, needs in graph.needs.items()}
+    heap = [(effective[k], graph.order[k], k) for k, n in unplaced.items() if n == 0]
     heapq.heapify(heap)
     ranked = []
     while heap:
         _, _, key = heapq.heappop(heap)
         ranked.append(key)
         for dependent in dependents[key]:
-            waiting[dependent] -= 1
-            if waiting[dependent] == 0:
+            unplaced[dependent] -= 1
+            if unplaced[dependent] == 0:
                 heapq.heappush(heap, (effective[dependent], graph.order[dependent], dependent))
-    return ranked, needed_by
+    # The window counts the candidates that wait for a prerequisite too: they are among the most
+    # urgent needs even though they cannot start yet, and a quick step ranked below them is not.
+    waiting = sorted(graph.waiting, key=lambda k: rank_of(by_key[k]))
+    waiting_ranks = [rank_of(by_key[k]) for k in waiting]
+    in_window = set()
+    for position, key in enumerate(ranked):
+        ahead = position + sum(1 for rank in waiting_ranks if rank < effective[key])
+        # The best proposed action always counts, so the 30 days are never empty for want of it.
+        if ahead < THIRTY_DAY_WINDOW or position == 0:
+            in_window.add(key)
+    return _Ranking(ranked, needed_by, in_window, waiting)
 
 
 # --- wording ----------------------------------------------------------------------------------
@@ -538,6 +639,7 @@ def _why_first(
     lowest: int,
     needed_by: PracticeAction | None,
     tags: frozenset[str],
+    unblocks: Sequence[str] = (),
 ) -> str:
     moved = [p for p in _moves(action, practices) if p.key in in_plan]
     labels = _join([p.label for p in moved])
@@ -576,6 +678,8 @@ def _why_first(
         text = f"Lifts {_join([p.label for p in _moves(action, practices)])} from {step}"
     matched = [t for t in action.tags if t in tags]
     text += "."
+    if unblocks:
+        text += " Also needed before: " + "; ".join(unblocks) + "."
     if matched:
         text += " Suits " + " and ".join(TAG_LABELS.get(t, t) for t in matched) + "."
     return text
@@ -648,13 +752,25 @@ def build_practice_roadmap(
     in_plan = _in_plan(practices, plans, caps)
     by_key = {a.key: a for a in actions}
     graph = _build_graph(actions, practices, in_plan, exclude)
-    ranked, needed_by = _rank(graph, by_key, practices, in_plan, caps, tags)
+    gates = dict(gate_levels or {})
+    scores = {plan.key: plan.score for plan in plans}
+
+    def rank_of(action: PracticeAction) -> _RankKey:
+        return _own_rank(
+            action, graph, by_key, rank_of, practices, in_plan, caps, tags, gates, scores
+        )
+
+    ranking = _rank(graph, by_key, rank_of)
+    ranked, needed_by = ranking.ranked, ranking.needed_by
+    waiting_position = {key: n for n, key in enumerate(ranking.waiting)}
     lowest = min((by_key[k].from_level for k in graph.candidates), default=0)
 
     def item(key: str, days: int, first_step_only: bool = False) -> PracticeItem:
         action = by_key[key]
         need = by_key[needed_by[key]] if key in needed_by else None
-        why = _why_first(action, practices, in_plan, caps, lowest, need, tags)
+        enabled = sorted(graph.enables.get(key, ()), key=waiting_position.__getitem__)
+        unblocks = list(dict.fromkeys(by_key[k].title for k in enabled))
+        why = _why_first(action, practices, in_plan, caps, lowest, need, tags, unblocks)
         if first_step_only:
             why = f"First step of a longer action, started now. {why}"
         return PracticeItem(
@@ -670,10 +786,15 @@ def build_practice_roadmap(
     deferred = []
     for key in ranked:
         needs = graph.needs[key]
-        if any(required not in placed for required in needs):
-            deferred.append(by_key[key])  # its prerequisite found no room, so neither can it
+        missing = [required for required in needs if required not in placed]
+        if missing:
+            # Its prerequisite found no room, so neither can it.
+            reason = PREREQUISITE_NO_ROOM.format(title=by_key[missing[0]].title)
+            deferred.append(DeferredAction(by_key[key], reason))
             continue
         earliest = max((placed[required] for required in needs), default=0)
+        if key not in ranking.in_window:
+            earliest = max(earliest, 1)
         for index in range(earliest, len(HORIZONS)):
             _, most, longest = HORIZONS[index]
             if len(slots[index]) < most and by_key[key].effort_weeks <= longest:
@@ -681,14 +802,20 @@ def build_practice_roadmap(
                 placed[key] = index
                 break
         else:
-            deferred.append(by_key[key])
+            deferred.append(DeferredAction(by_key[key], NO_ROOM))
+    deferred += [DeferredAction(by_key[key], graph.waiting[key]) for key in ranking.waiting]
 
     horizons = [[item(key, days) for key in slots[i]] for i, (days, _, _) in enumerate(HORIZONS)]
     # Never an empty month while there is work: start the best longer actions now. The best-ranked
-    # action outside 30 days always has its prerequisites inside it (they rank before it).
+    # action is in the window and has no prerequisite, so it is either in the 30 days or longer
+    # than they allow and started here.
     free = HORIZONS[0][1] - len(slots[0])
-    later = [key for key in ranked if placed.get(key, 0) > 0]
-    starts = [key for key in later if all(placed[r] == 0 for r in graph.needs[key])][:free]
+    longer = [
+        key
+        for key in ranked
+        if placed.get(key, 0) > 0 and by_key[key].effort_weeks > HORIZONS[0][2]
+    ]
+    starts = [key for key in longer if all(placed[r] == 0 for r in graph.needs[key])][:free]
     horizons[0] += [item(key, HORIZONS[0][0], first_step_only=True) for key in starts]
     return PracticeRoadmap(
         domains=plans,

@@ -43,13 +43,6 @@ EXPECTATIONS = {
 ROLES = {"leader": Membership.Role.LEADER, "member": Membership.Role.MEMBER}
 
 
-KNOWN_ISSUES = [
-    (archetype, number)
-    for archetype in ARCHETYPES
-    for number in range(len(archetype.get("known_issues", [])))
-]
-
-
 @dataclass(frozen=True)
 class Bank:
     version: QuestionnaireVersion
@@ -128,10 +121,6 @@ def test_archetype_file_has_at_least_ten_distinct_teams():
     assert len(set(keys)) == len(keys)
 
 
-def expectations_of(archetype: dict) -> list[dict]:
-    return [archetype["expect"]] + [issue["expect"] for issue in archetype.get("known_issues", [])]
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("archetype", ARCHETYPES, ids=lambda a: a["key"])
 def test_archetype_answers_every_question_and_names_real_keys(archetype, bank):
@@ -142,23 +131,19 @@ def test_archetype_answers_every_question_and_names_real_keys(archetype, bank):
         assert list(person["answers"]) == questions, "answers must follow the bank, all 41"
         assert all(v == "dk" or v in (1, 2, 3, 4, 5) for v in person["answers"].values())
     assert people[0]["role"] == "leader"
-    assert set(archetype) <= {"key", "name", "story", "profile", "previous", "respondents"} | {
-        "expect",
-        "known_issues",
-    }
-    assert "stage" in archetype["expect"]
-    for issue in archetype.get("known_issues", []):
-        assert issue["why"].strip() and issue["expect"]
-    for expect in expectations_of(archetype):
-        assert set(expect) <= EXPECTATIONS
-        practices = set(expect.get("address_all", [])) | set(expect.get("regressed_first", []))
-        practices |= set(expect.get("address_by_90_days", []))
-        practices |= {key for group in expect.get("address_one_of", []) for key in group}
-        assert practices <= set(questions)
-        only = set(expect.get("only_in_30_days", []))
-        assert only <= set(questions) | set(bank.domains)
-        actions = set(expect.get("not_in_30_days", [])) | set(expect.get("not_in_roadmap", []))
-        assert actions <= bank.actions
+    allowed = {"key", "name", "story", "profile", "previous", "respondents", "expect"}
+    assert set(archetype) <= allowed
+    expect = archetype["expect"]
+    assert "stage" in expect
+    assert set(expect) <= EXPECTATIONS
+    practices = set(expect.get("address_all", [])) | set(expect.get("regressed_first", []))
+    practices |= set(expect.get("address_by_90_days", []))
+    practices |= {key for group in expect.get("address_one_of", []) for key in group}
+    assert practices <= set(questions)
+    only = set(expect.get("only_in_30_days", []))
+    assert only <= set(questions) | set(bank.domains)
+    actions = set(expect.get("not_in_30_days", [])) | set(expect.get("not_in_roadmap", []))
+    assert actions <= bank.actions
 
 
 # --- the expert's expectations ----------------------------------------------------------------
@@ -233,29 +218,5 @@ def check_prerequisites_first(plan: PracticeRoadmap, bank: Bank, story: str) -> 
 def test_archetype_gets_the_stage_and_roadmap_an_expert_expects(archetype, bank):
     report = build(archetype, bank.version)
     assert report.roadmap.horizons[0].items, "30 days must never be empty below target"
-    expect = dict(archetype["expect"])
-    # An expert's rule for every team, unless a known issue of this team is about it.
-    known = [issue["expect"] for issue in archetype.get("known_issues", [])]
-    if not any("prerequisites_first" in issue for issue in known):
-        expect["prerequisites_first"] = True
-    check(report, expect, bank)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("archetype", "number"),
-    [
-        pytest.param(
-            archetype,
-            number,
-            id=f"{archetype['key']}-{number + 1}",
-            marks=pytest.mark.xfail(strict=True, reason=archetype["known_issues"][number]["why"]),
-        )
-        for archetype, number in KNOWN_ISSUES
-    ],
-)
-def test_known_issue_still_stands(archetype, number, bank):
-    """What an expert expects and the engine does not do yet: a strict expected failure, so the
-    day the engine meets it this test fails and the expectation moves up into `expect`."""
-    report = build(archetype, bank.version)
-    check(report, archetype["known_issues"][number]["expect"], bank)
+    # An expert's rule for every team: nothing is planned before what it needs.
+    check(report, {**archetype["expect"], "prerequisites_first": True}, bank)

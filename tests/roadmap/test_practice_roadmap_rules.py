@@ -1,5 +1,7 @@
 """Roadmap v2 rules (product.md "Roadmap v2"), one small hand-built catalog per rule."""
 
+from dataclasses import replace
+
 import pytest
 
 from assessment.practice_roadmap import (
@@ -8,7 +10,10 @@ from assessment.practice_roadmap import (
     INVALID_FROM_LEVEL,
     INVALID_LEVEL,
     INVALID_SHARE,
+    NO_ROOM,
     PREREQUISITE_CYCLE,
+    PREREQUISITE_NO_ROOM,
+    THIRTY_DAY_WINDOW,
     UNKNOWN_DOMAIN,
     UNKNOWN_PRACTICE,
     UNKNOWN_PREREQUISITE,
@@ -208,7 +213,7 @@ def test_met_prerequisite_is_not_proposed_again():
     assert keys(build_practice_roadmap(result, catalog, practices=given)) == ["play"]
 
 
-def test_out_of_reach_prerequisite_is_replaced_by_its_practices_next_step():
+def test_step_whose_prerequisite_is_out_of_reach_waits_and_nothing_stands_in_for_it():
     result = result_with({"seg": 2, "health": 1})
     given = practices(practice("plays", "seg", 2), practice("tiers", "health", 1))
     catalog = (
@@ -216,10 +221,55 @@ def test_out_of_reach_prerequisite_is_replaced_by_its_practices_next_step():
         action("tier3", ["tiers"], 3),  # two levels above tiers: never proposed
         action("tier1", ["tiers"], 1),
     )
-    # Health holds at Reactive, so tier1 is there only to unblock play.
+    # Health holds at Reactive, yet tier1 is proposed: it is the way to play.
     roadmap = build_practice_roadmap(result, catalog, practices=given, targets={"health": 1})
-    assert keys(roadmap) == ["tier1", "play"]
-    assert roadmap.items[0].why_first == "Needed before Title play."
+    assert keys(roadmap) == ["tier1"]
+    assert roadmap.items[0].why_first == (
+        "Lifts tiers from level 1 to 2. Also needed before: Title play."
+    )
+    assert [(d.action.key, d.reason) for d in roadmap.deferred] == [
+        ("play", "Needs Title tier3 first, which starts from level 3, and tiers is at level 1.")
+    ]
+
+
+def test_lagging_practice_in_the_plan_says_what_it_also_unblocks():
+    result = result_with({"seg": 2, "health": 1})
+    given = practices(
+        practice("alerts", "health", 2, label="risk response"),
+        practice("score", "health", 1, label="health score"),
+    )
+    catalog = (
+        action("routing", ["alerts"], 2, pre=["automate"], title="Route alerts"),
+        action("automate", ["score"], 2, title="Automate the score"),
+        action("simple", ["score"], 1, title="Build a simple score"),
+    )
+    roadmap = build_practice_roadmap(result, catalog, practices=given, targets={"health": 3})
+    assert keys(roadmap) == ["simple"]
+    assert roadmap.items[0].why_first == (
+        "Lowest practice level in your plan (level 1): lifts health score to level 2. "
+        "Also needed before: Route alerts."
+    )
+    assert [d.action.key for d in roadmap.deferred] == ["routing"]
+
+
+def test_step_whose_prerequisite_waits_waits_too():
+    result = result_with({"seg": 2})
+    given = practices(
+        practice("plays", "seg", 3), practice("model", "seg", 2), practice("data", "seg", 1)
+    )
+    catalog = (
+        action("play", ["plays"], 3, pre=["modelled"], title="Play"),
+        action("modelled", ["model"], 2, pre=["cleaned"], title="Model"),
+        action("cleaned", ["data"], 2, title="Clean"),
+        action("collect", ["data"], 1, title="Collect"),
+    )
+    roadmap = build_practice_roadmap(result, catalog, practices=given, targets={"seg": 4})
+    assert keys(roadmap) == ["collect"]
+    assert roadmap.items[0].why_first.endswith(" Also needed before: Model; Play.")
+    assert [(d.action.key, d.reason) for d in roadmap.deferred] == [
+        ("modelled", "Needs Clean first, which starts from level 2, and data is at level 1."),
+        ("play", "Needs Model first, which cannot start yet either."),
+    ]
 
 
 def test_excluded_action_is_not_proposed():
@@ -318,6 +368,51 @@ def test_regression_does_not_beat_a_lower_level():
     assert keys(build_practice_roadmap(result, catalog, practices=given)) == ["t1", "c2"]
 
 
+def test_foundation_comes_before_a_quicker_step_even_when_its_gate_caps_nothing_now():
+    result = result_with({"seg": 1})  # no cap reason: no gate fails today
+    given = practices(practice("cov", "seg", 1), practice("tiers", "seg", 1))
+    catalog = (action("quick", ["cov"], 1, weeks=1), action("tier1", ["tiers"], 1, weeks=2))
+    roadmap = build_practice_roadmap(result, catalog, practices=given, gate_levels={"tiers": 3})
+    assert keys(roadmap) == ["tier1", "quick"]
+
+
+def test_foundation_whose_gate_needs_the_lower_level_comes_first():
+    result = result_with({"seg": 1})
+    given = practices(practice("triggers", "seg", 1), practice("tiers", "seg", 1))
+    catalog = (action("trig1", ["triggers"], 1, weeks=1), action("tier1", ["tiers"], 1))
+    gates = {"triggers": 3, "tiers": 2}
+    roadmap = build_practice_roadmap(result, catalog, practices=given, gate_levels=gates)
+    assert keys(roadmap) == ["tier1", "trig1"]
+
+
+def test_regression_comes_before_a_foundation():
+    result = result_with({"seg": 2})
+    given = practices(practice("tiers", "seg", 2), practice("cov", "seg", 2, previous=3))
+    catalog = (action("t2", ["tiers"], 2), action("c2", ["cov"], 2))
+    roadmap = build_practice_roadmap(result, catalog, practices=given, gate_levels={"tiers": 3})
+    assert keys(roadmap) == ["c2", "t2"]
+
+
+def test_weaker_domain_comes_before_a_quicker_step_elsewhere():
+    result = result_with({"seg": 3, "health": 2})  # health scores 25, seg 45
+    given = practices(practice("tiers", "seg", 2), practice("score", "health", 2))
+    catalog = (action("t2", ["tiers"], 2, weeks=1), action("s2", ["score"], 2, weeks=4))
+    roadmap = build_practice_roadmap(result, catalog, practices=given, targets={"seg": 4})
+    assert keys(roadmap) == ["s2", "t2"]
+
+
+def test_domain_with_no_score_counts_as_the_weakest():
+    result = result_with({"seg": 1, "health": 1})
+    unscored = tuple(
+        replace(d, score=None) if d.key == "health" else replace(d, score=0.0)
+        for d in result.domains
+    )
+    result = replace(result, domains=unscored)
+    given = practices(practice("tiers", "seg", 1), practice("score", "health", 1))
+    catalog = (action("t1", ["tiers"], 1, weeks=1), action("s1", ["score"], 1, weeks=3))
+    assert keys(build_practice_roadmap(result, catalog, practices=given)) == ["s1", "t1"]
+
+
 def test_prerequisites_beat_profile_tags():
     result = result_with({"seg": 2})
     given = practices(practice("plays", "seg", 2), practice("tiers", "seg", 2))
@@ -378,7 +473,8 @@ def test_horizons_hold_3_then_5_then_5_actions_that_fit():
     catalog = tuple(action(f"a{n}", [f"p{n}"], 1, weeks=2) for n in range(15))
     roadmap = build_practice_roadmap(result, catalog, practices=given)
     assert [len(h.items) for h in roadmap.horizons] == [3, 5, 5]
-    assert [a.key for a in roadmap.deferred] == ["a13", "a14"]
+    assert [d.action.key for d in roadmap.deferred] == ["a13", "a14"]
+    assert {d.reason for d in roadmap.deferred} == {NO_ROOM}
 
 
 def test_action_waits_for_the_horizon_that_fits_its_effort():
@@ -415,7 +511,10 @@ def test_dependent_of_a_prerequisite_with_no_room_is_deferred_too():
         action("dep", ["x"], 2, weeks=1, pre=["a5"]),
     )
     roadmap = build_practice_roadmap(result, catalog, practices=given, targets={"seg": 3})
-    assert [a.key for a in roadmap.deferred] == ["a5", "dep"]
+    assert [(d.action.key, d.reason) for d in roadmap.deferred] == [
+        ("a5", NO_ROOM),
+        ("dep", PREREQUISITE_NO_ROOM.format(title="Title a5")),
+    ]
 
 
 def test_strategic_org_still_gets_first_steps_in_its_30_day_horizon():
@@ -457,6 +556,62 @@ def test_no_first_step_for_an_action_whose_prerequisite_is_not_in_30_days():
         90: [("tier2", False)],
         180: [("play", False)],
     }
+
+
+def test_quick_step_below_the_30_day_window_waits_for_the_90_days():
+    result = result_with({"seg": 1, "health": 2})  # seg is the weaker domain
+    given = practices(
+        *(practice(f"p{n}", "seg", 1) for n in range(THIRTY_DAY_WINDOW)),
+        practice("quick", "health", 1),
+    )
+    catalog = (
+        *(action(f"long{n}", [f"p{n}"], 1, weeks=20) for n in range(THIRTY_DAY_WINDOW)),
+        action("q1", ["quick"], 1, weeks=1),
+    )
+    roadmap = build_practice_roadmap(result, catalog, practices=given, targets={"health": 3})
+    assert by_horizon(roadmap)[30] == [("long0", True), ("long1", True), ("long2", True)]
+    assert keys(roadmap, 90) == ["q1"]
+
+
+def test_quick_steps_inside_the_window_take_the_30_day_slots_before_first_steps():
+    result = result_with({"seg": 1, "health": 2})
+    given = practices(
+        *(practice(f"p{n}", "seg", 1) for n in range(THIRTY_DAY_WINDOW - 1)),
+        practice("quick", "health", 1),
+    )
+    catalog = (
+        *(action(f"long{n}", [f"p{n}"], 1, weeks=6) for n in range(THIRTY_DAY_WINDOW - 1)),
+        action("q1", ["quick"], 1, weeks=1),
+    )
+    roadmap = build_practice_roadmap(result, catalog, practices=given, targets={"health": 3})
+    assert by_horizon(roadmap)[30] == [("q1", False), ("long0", True), ("long1", True)]
+
+
+def test_candidates_waiting_for_a_prerequisite_count_in_the_30_day_window():
+    # The single weak foundation: the health steps that need the automated score wait, yet they
+    # still outrank the quick tooling step, which must not take a 30-day slot on speed alone.
+    result = result_with({"health": 1, "tooling": 2})
+    given = practices(
+        practice("score", "health", 1),
+        *(practice(f"h{n}", "health", 2) for n in range(THIRTY_DAY_WINDOW - 1)),
+        practice("policy", "tooling", 2),
+    )
+    catalog = (
+        action("simple", ["score"], 1, weeks=2),
+        action("automate", ["score"], 2, weeks=8),
+        *(
+            action(f"uses{n}", [f"h{n}"], 2, weeks=6, pre=["automate"])
+            for n in range(THIRTY_DAY_WINDOW - 1)
+        ),
+        action("ai-policy", ["policy"], 2, weeks=4),
+    )
+    targets = {"health": 3, "tooling": 3}
+    roadmap = build_practice_roadmap(result, catalog, practices=given, targets=targets)
+    assert [key for key, _ in by_horizon(roadmap)[30]] == ["simple"]
+    assert keys(roadmap, 90) == ["ai-policy"]
+    assert [d.action.key for d in roadmap.deferred] == [
+        f"uses{n}" for n in range(THIRTY_DAY_WINDOW - 1)
+    ]
 
 
 def test_domain_below_target_with_every_practice_at_target_still_gets_a_next_step():
@@ -576,9 +731,10 @@ def test_practice_level_out_of_range_is_rejected():
     assert str(error.value) == INVALID_LEVEL.format(key="a", value=0)
 
 
-def test_real_prerequisite_keeps_its_place_when_a_stand_in_points_back():
-    # play needs plan2; plan2 needs tier3, out of reach, whose stand-in is play itself (the
-    # next step of tiers). The catalog's own prerequisite wins: plan2 comes first.
+def test_step_needing_a_later_step_of_its_own_practice_waits_with_nothing_standing_in():
+    # play needs plan2; plan2 needs tier3, out of reach until play itself lifts tiers. The bank
+    # loader rejects such a catalog (a prerequisite starting above its dependent); the engine
+    # proposes neither rather than plan a step on a practice two levels short.
     result = result_with({"seg": 1})
     given = practices(practice("tiers", "seg", 1), practice("plan", "seg", 2))
     catalog = (
@@ -587,5 +743,5 @@ def test_real_prerequisite_keeps_its_place_when_a_stand_in_points_back():
         action("tier3", ["tiers"], 3),
     )
     roadmap = build_practice_roadmap(result, catalog, practices=given, targets={"seg": 3})
-    assert keys(roadmap) == ["plan2", "play"]
-    assert roadmap.items[0].why_first == "Needed before Title play."
+    assert keys(roadmap) == []
+    assert [d.action.key for d in roadmap.deferred] == ["play", "plan2"]
