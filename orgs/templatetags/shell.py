@@ -58,6 +58,13 @@ def org_tabs_for(access: OrgAccess, current: str | None) -> list[Tab]:
     return tabs
 
 
+@register.filter
+def initials(user) -> str:
+    """Up to two letters for the account menu: from the full name, else the email."""
+    words = (user.get_full_name() or user.email or "?").replace("@", " ").split()
+    return "".join(word[0] for word in words[:2]).upper()
+
+
 @register.inclusion_tag("includes/org_tabs.html", takes_context=True)
 def org_tabs(context):
     access = context.get("access")
