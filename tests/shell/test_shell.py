@@ -14,7 +14,7 @@ from tests.html import main_of
 
 TABS_RE = re.compile(r'<ul class="org-tabs">(.*?)</ul>', re.S)
 TAB_RE = re.compile(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>')
-SWITCHER_RE = re.compile(r'<details class="menu org-switcher">(.*?)</details>', re.S)
+SWITCHER_RE = re.compile(r'<details class="menu org-switcher"[^>]*>(.*?)</details>', re.S)
 
 
 def tabs_of(html: str) -> list[tuple[str, str, bool]]:
@@ -233,7 +233,9 @@ def test_someone_in_one_org_gets_no_switcher(personas, client_for):
 
 
 def account_menu_links(html: str) -> list[tuple[str, str]]:
-    menu = re.search(r'<details class="menu account-menu">(.*?)</details>', html, re.S).group(1)
+    menu = re.search(r'<details class="menu account-menu"[^>]*>(.*?)</details>', html, re.S).group(
+        1
+    )
     return [
         (label, href) for href, label in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', menu)
     ]
