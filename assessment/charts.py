@@ -34,7 +34,7 @@ class SeriesStyle:
     dash: str = ""
 
 
-CURRENT = SeriesStyle(stroke="#0b5ed7", fill="rgba(11,94,215,0.18)")
+CURRENT = SeriesStyle(stroke="#0f5f7a", fill="rgba(15,95,122,0.18)")
 TARGET = SeriesStyle(stroke="#495057", dash="6 4")
 
 

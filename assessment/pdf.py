@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 log = logging.getLogger("stagewise.pdf")
@@ -52,15 +53,24 @@ class StaticOnlyFetcher(URLFetcher):
         raise ValueError(f"Refused to fetch {url[:200]}")
 
 
-def _print_css() -> CSS:
+def _print_css(font_config: FontConfiguration) -> CSS:
     path = finders.find(PRINT_STYLESHEET)
-    return CSS(string=Path(path).read_text(encoding="utf-8"), url_fetcher=StaticOnlyFetcher())
+    # The stylesheet's own URL as base, so its relative url()s (the Inter font files) resolve
+    # under the static prefix, the only place the fetcher serves from.
+    base_url = PDF_BASE_URL + settings.STATIC_URL.lstrip("/") + PRINT_STYLESHEET
+    return CSS(
+        string=Path(path).read_text(encoding="utf-8"),
+        base_url=base_url,
+        url_fetcher=StaticOnlyFetcher(),
+        font_config=font_config,  # without it WeasyPrint ignores @font-face
+    )
 
 
 def render_pdf(html: str) -> bytes:
     fetcher = StaticOnlyFetcher()
+    font_config = FontConfiguration()
     return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf(
-        stylesheets=[_print_css()]
+        stylesheets=[_print_css(font_config)], font_config=font_config
     )
 
 

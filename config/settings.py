@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.context_processors.shell",
             ],
         },
     },
@@ -250,6 +251,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # behind it, forever. A timed-out attempt is retried like any other failure.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Stagewise <no-reply@localhost>")
+# Shown in every page's footer: where people write with questions about the app.
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", "support@stagewise.example")
 
 # Security: strict unless DEBUG is on.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from assessment.views import exports as assessment_exports
-from orgs.views import accounts, org, portfolio
+from orgs.views import accounts, org, portfolio, tabs
 
 urlpatterns = [
     path("", portfolio.home, name="home"),
@@ -13,6 +13,8 @@ urlpatterns = [
     path("orgs/new/", org.org_new, name="org_new"),
     path("o/<uuid:org_id>/", org.org_home, name="org_home"),
     path("o/<uuid:org_id>/profile/", org.org_profile, name="org_profile"),
+    path("o/<uuid:org_id>/assessment/", tabs.org_assessment, name="org_assessment"),
+    path("o/<uuid:org_id>/report/", tabs.org_report, name="org_report"),
     path("o/<uuid:org_id>/invitations/", org.invitation_new, name="invitation_new"),
     path(
         "o/<uuid:org_id>/invitations/<uuid:invitation_id>/revoke/",

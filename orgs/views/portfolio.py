@@ -15,6 +15,7 @@ from assessment.compare import comparison_build
 from assessment.exports import comparison_csv_rows
 from assessment.pdf import PdfRenderError, render_pdf_bounded
 from orgs import ratelimits
+from orgs.landing import landing_build
 from orgs.models import Consultant, Organization
 from orgs.permissions import orgs_held_back_by_mfa, orgs_visible_to
 from orgs.portfolio import (
@@ -33,7 +34,7 @@ PAGE_SIZE = 25
 @require_GET
 def home(request):
     if not request.user.is_authenticated:
-        return render(request, "home_anonymous.html")
+        return render(request, "home_anonymous.html", {"landing": landing_build()})
     is_consultant = Consultant.objects.filter(user=request.user).exists()
     held_back = list(orgs_held_back_by_mfa(request.user)[:20])
     if not is_consultant and not request.user.is_staff:

@@ -16,7 +16,13 @@ DONT_KNOW = "dk"
 def login(page: Page, email: str, password: str = PASSWORD) -> None:
     page.goto("/accounts/login/")
     fill_login_form(page, email, password)
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(page.locator("details.account-menu > summary")).to_be_visible()
+
+
+def log_out(page: Page) -> None:
+    """Open the account menu in the top bar and press its Log out button."""
+    page.locator("details.account-menu > summary").click()
+    page.get_by_role("button", name="Log out").click()
 
 
 def fill_login_form(page: Page, email: str, password: str = PASSWORD) -> None:

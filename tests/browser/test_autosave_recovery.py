@@ -13,6 +13,7 @@ from tests.browser.helpers import (
     expect_all_saved,
     expect_chosen,
     fill_login_form,
+    log_out,
     login,
     option_id,
     pending_queue,
@@ -100,7 +101,7 @@ def test_answer_after_session_lapsed_is_kept_and_sent_after_login(
     else:
         other = context.new_page()
         other.goto("/")
-        other.get_by_role("button", name="Log out").click()
+        log_out(other)
         expect(other).to_have_url(re.compile(r"/accounts/login/$"))
         other.close()
 

@@ -308,3 +308,31 @@ def test_stored_pdf_downloads_do_not_count_against_the_render_limit(download, st
 
     assert statuses == [200] * 10
     assert stand_in_render.call_count == 1
+
+
+def test_pdf_embeds_the_self_hosted_inter_font(pdf_bytes):
+    import io
+
+    from pypdf import PdfReader
+
+    fonts = set()
+    for page in PdfReader(io.BytesIO(pdf_bytes)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert any("Inter" in name for name in fonts), fonts
+    assert not any("DejaVu" in name for name in fonts), fonts
+
+
+def test_print_stylesheet_fonts_come_from_our_static_files(monkeypatch):
+    fetched = []
+    real_fetch = pdf_module.StaticOnlyFetcher.fetch
+
+    def spy(self, url, headers=None):
+        fetched.append(url)
+        return real_fetch(self, url, headers)
+
+    monkeypatch.setattr(pdf_module.StaticOnlyFetcher, "fetch", spy)
+    pdf_module.render_pdf("<p>Stagewise 0123456789</p>")
+    assert fetched and all(
+        url.startswith(pdf_module.PDF_BASE_URL + "static/fonts/inter-latin-") for url in fetched
+    ), fetched

@@ -245,6 +245,11 @@ ORG_ROWS = [
     Row("org_history", "POST", ORG, wrong_method(), query=(("to", "submitted"),)),
     Row("org_benchmark", "GET", ORG, related(OK)),
     Row("org_benchmark", "POST", ORG, wrong_method()),
+    # The Assessment and Report tabs: on to the open draft and the latest result.
+    Row("org_assessment", "GET", ORG, related(MOVED)),
+    Row("org_assessment", "POST", ORG, wrong_method()),
+    Row("org_report", "GET", ORG, related(MOVED)),
+    Row("org_report", "POST", ORG, wrong_method()),
 ]
 
 ANSWERING = roles(leader=DONE, member=DONE, consultant=FORBIDDEN, staff=FORBIDDEN)
