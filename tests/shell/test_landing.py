@@ -52,7 +52,8 @@ def test_landing_explains_the_three_steps_and_who_it_is_for(client, db):
 
 def test_landing_offers_sign_up_and_log_in(client, db):
     body = landing(client)
-    assert f'href="{reverse("account_signup")}"' in body and f'href="{reverse("account_login")}"' in body
+    assert f'href="{reverse("account_signup")}"' in body
+    assert f'href="{reverse("account_login")}"' in body
 
 
 def test_landing_without_a_published_bank_still_renders_without_figures(client, db):
