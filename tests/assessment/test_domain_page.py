@@ -122,16 +122,14 @@ def test_domain_page_has_a_compact_progress_header(personas, client_for, draft):
 def test_domain_list_collapses_into_a_menu_closed_by_default(personas, client_for, draft):
     body = client_for(personas.member_a).get(domain_url(draft, "alpha")).content.decode()
 
-    menu = body[
-        body.index('<details class="domain-menu" aria-label="All domains">') : body.index(
-            "</details>"
-        )
-    ]
+    start = body.index('<details class="domain-menu" aria-label="All domains">')
+    end = body.index("</details>", start)
+    menu = body[start:end]
     assert "<summary>All domains" in menu and "(1 of 2: Alpha Domain)" in menu
     assert 'aria-current="page"' in menu and "Beta Domain" in menu
     # The menu comes before the first question in the page, but closed: on a phone only its
     # one-line summary stands between the header and the questions.
-    assert body.index("</details>") < body.index("<fieldset")
+    assert end < body.index("<fieldset")
 
 
 def test_number_keys_have_a_hint_a_live_region_and_their_script(personas, client_for, draft):
