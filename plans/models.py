@@ -85,7 +85,7 @@ class PlanItem(models.Model):
         return self.status in self.OPEN_STATUSES
 
 
-class PlanComment(models.Model):
+class PlanComment(models.Model):  # noqa: DJ008 (never shown alone)
     item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -97,7 +97,7 @@ class PlanComment(models.Model):
         ordering = ["created_at", "id"]
 
 
-class PlanEvent(models.Model):
+class PlanEvent(models.Model):  # noqa: DJ008 (never shown alone)
     """One change to an item: adopted, or status, owner or due date from `old` to `new` (as
     shown to people: a status label, an email, an ISO date)."""
 
