@@ -83,7 +83,8 @@ class Adoptable:
 
 
 def adoptables(report) -> list[Adoptable]:
-    """The items of a report's practice roadmap, in the order it prints them."""
+    """The items of a report's practice roadmap, in the order it prints them, each action once: a
+    long action whose first step is pulled into the 30 days is adopted at its full horizon."""
     if not report.is_practice_roadmap:
         return []
     names = {d.key: d.name for d in report.roadmap.domains}
@@ -109,7 +110,8 @@ def adoptables(report) -> list[Adoptable]:
                     horizon=horizon.days,
                 )
             )
-    return found
+    last = {a.key: a for a in found}
+    return [last[key] for key in dict.fromkeys(a.key for a in found)]
 
 
 def default_due(horizon: int, today: datetime.date | None = None) -> datetime.date:
@@ -466,11 +468,13 @@ class ReportPlan:
     outcomes: tuple[Outcome, ...]
     slipped: tuple[Slipped, ...]
     in_plan: frozenset[str]  # roadmap action keys already in the plan
+    adoptables: tuple[Adoptable, ...]
     appendix: tuple[Item, ...]
 
 
 def report_plan(*, assessment, report, previous, levels_now, levels_before) -> ReportPlan:
-    keys = {a.key for a in adoptables(report)}
+    offered = adoptables(report)
+    keys = {a.key for a in offered}
     items = list(
         Item.objects.filter(plan__org_id=assessment.org_id)
         .select_related("owner")
@@ -513,6 +517,7 @@ def report_plan(*, assessment, report, previous, levels_now, levels_before) -> R
         outcomes=tuple(outcomes),
         slipped=tuple(sorted(slipped, key=lambda s: s.title)),
         in_plan=frozenset(in_plan),
+        adoptables=tuple(offered),
         appendix=tuple(i for i in items if i.status != Status.DROPPED),
     )
 
