@@ -357,12 +357,13 @@ def report_build(*, assessment: Assessment, with_appendix: bool = True) -> Repor
     questions = [(d["key"], q) for d in snapshot["domains"] for q in d["questions"]]
     rows = _catalog_rows(assessment)
     previous = previous_submitted(assessment)
+    plan_items = plan_services.report_items(assessment)
     practice_horizons: tuple[PracticeHorizonView, ...] = ()
     warnings: tuple[practice_roadmap.Warning, ...] = ()
     if is_practice_catalog(rows):
         # The loop (issue 15): actions already open or done in the org's plan are not proposed
         # again unless their practice slipped.
-        exclude = plan_services.excluded_keys(assessment)
+        exclude = plan_services.excluded_keys(assessment, plan_items)
         plan, practice_horizons = _practice_plan(assessment, result, rows, previous, exclude)
         warnings = plan.warnings
     else:
@@ -418,6 +419,7 @@ def report_build(*, assessment: Assessment, with_appendix: bool = True) -> Repor
     report.plan = plan_services.report_plan(
         assessment=assessment,
         report=report,
+        items=plan_items,
         previous=previous,
         levels_now=snapshot_levels(snapshot),
         levels_before=snapshot_levels(previous.snapshot) if previous is not None else {},

@@ -162,7 +162,7 @@ def adopt(
             events.append(PlanEvent(item=item, actor=actor, field=PlanEvent.Field.ADOPTED))
             added += 1
         elif item.status == Status.DROPPED or (
-            item.status == Status.DONE and slipped_since(item, assessment)
+            item.status == Status.DONE and adopted_before(item, assessment)
         ):
             events.append(_event(item, actor, "status", item.get_status_display(), "Planned"))
             item.status, item.drop_reason, item.done_at = Status.PLANNED, "", None
@@ -404,22 +404,28 @@ def board_columns(items: Sequence[Item], by: str) -> list[Column]:
 # --- the loop: what the next report says -----------------------------------------------------
 
 
-def excluded_keys(assessment) -> frozenset[str]:
+def report_items(assessment) -> list[Item]:
+    """The org's plan items with their owners, as a report reads them (one query for both the
+    roadmap's exclusions and what the report says about the plan)."""
+    return list(
+        Item.objects.filter(plan__org_id=assessment.org_id)
+        .select_related("owner")
+        .order_by("due_date", "id")
+    )
+
+
+def excluded_keys(assessment, items: Sequence[Item]) -> frozenset[str]:
     """Action keys the assessment's roadmap must not propose again: open or done in the plan,
     adopted before this result was submitted from another result (items adopted from this very
     report stay in it, marked as in the plan)."""
-    if assessment.submitted_at is None:
-        return frozenset()
-    rows = (
-        Item.objects.filter(plan__org_id=assessment.org_id, created_at__lt=assessment.submitted_at)
-        .exclude(source_assessment_id=assessment.pk)
-        .filter(status__in=(*Item.OPEN_STATUSES, Status.DONE))
-        .values_list("action_key", flat=True)
+    return frozenset(
+        item.action_key
+        for item in items
+        if item.status != Status.DROPPED and adopted_before(item, assessment)
     )
-    return frozenset(rows)
 
 
-def slipped_since(item: Item, assessment) -> bool:
+def adopted_before(item: Item, assessment) -> bool:
     """An item the assessment's roadmap proposes although it was in the plan before the result
     (so excluded): the roadmap re-proposes such an action only when a practice it lifts
     regressed."""
@@ -472,14 +478,11 @@ class ReportPlan:
     appendix: tuple[Item, ...]
 
 
-def report_plan(*, assessment, report, previous, levels_now, levels_before) -> ReportPlan:
+def report_plan(
+    *, assessment, report, items: Sequence[Item], previous, levels_now, levels_before
+) -> ReportPlan:
     offered = adoptables(report)
     keys = {a.key for a in offered}
-    items = list(
-        Item.objects.filter(plan__org_id=assessment.org_id)
-        .select_related("owner")
-        .order_by("due_date", "id")
-    )
     outcomes = []
     if previous is not None and previous.submitted_at and assessment.submitted_at:
         for item in items:
@@ -504,7 +507,7 @@ def report_plan(*, assessment, report, previous, levels_now, levels_before) -> R
         item = by_key.get(key)
         if item is None or item.status == Status.DROPPED:
             continue
-        if not slipped_since(item, assessment):
+        if not adopted_before(item, assessment):
             in_plan.add(key)
             continue
         if item.is_open:
