@@ -371,7 +371,7 @@ def items_for_board(
     )
     if owner == "none":
         items = items.filter(owner__isnull=True)
-    elif owner.isdigit():
+    elif owner.isascii() and owner.isdigit():
         items = items.filter(owner_id=int(owner))
     if domain:
         items = items.filter(domain_key=domain)

@@ -22,8 +22,9 @@ def _board_params(params) -> dict:
     by = params.get("by", "horizon")
     return {
         "by": by if by in ("horizon", "status") else "horizon",
-        "owner": params.get("owner", "")[:20],
-        "domain": params.get("domain", "")[:60],
+        # A NUL cannot reach PostgreSQL in a query; no key or id holds one anyway.
+        "owner": params.get("owner", "").replace("\x00", "")[:20],
+        "domain": params.get("domain", "").replace("\x00", "")[:60],
     }
 
 

@@ -227,3 +227,23 @@ def test_the_plan_page_costs_the_same_queries_for_3_and_200_items(
     assert PlanItem.objects.count() == 200
     assert large == small
     assert large <= PLAN_PAGE_QUERIES
+
+
+def test_a_plan_beyond_the_page_limit_shows_the_first_items_and_says_so(
+    personas, adopted, client_for, monkeypatch
+):
+    monkeypatch.setattr(services, "PAGE_LIMIT", 2)
+
+    page = client_for(personas.leader_a).get(plan_url(personas.org_a)).content.decode()
+
+    assert "has more than 2 items; the first 2 by due date are shown" in page
+    assert page.count('class="card plan-item') == 2
+
+
+@pytest.mark.parametrize(
+    "query", ["owner=abc", "owner=999999", "owner=%C2%B2", "domain=%00x", "by=nonsense", "owner=-1"]
+)
+def test_odd_board_parameters_show_the_board_without_error(personas, adopted, client_for, query):
+    response = client_for(personas.leader_a).get(plan_url(personas.org_a) + "?" + query)
+
+    assert response.status_code == 200
