@@ -293,3 +293,39 @@ def report_assessment_pick() -> Assessment:
         latest,
         key=lambda a: (len(a.snapshot["respondents"]), len(a.snapshot["answers"]), a.org.name),
     )
+
+
+BENCH_PLAN_ITEMS = 200
+
+
+def bench_plan_ensure(org, *, items: int = BENCH_PLAN_ITEMS) -> None:
+    """Give `org` a plan of `items` items (the size the plan page's query bound is asserted at),
+    with owners, all statuses and some overdue, unless it has one already."""
+    import datetime
+
+    from django.utils import timezone
+
+    from plans.models import Plan, PlanItem
+    from plans.services import eligible_owners
+
+    plan, _ = Plan.objects.get_or_create(org=org)
+    have = plan.items.count()
+    if have >= items:
+        return
+    owners = [*eligible_owners(org), None]
+    today = timezone.localdate()
+    PlanItem.objects.bulk_create(
+        PlanItem(
+            plan=plan,
+            action_key=f"bench-{n}",
+            title=f"Bench action {n}",
+            why="Measured by the bench.",
+            domain_key="bench",
+            domain_name="Bench",
+            horizon=(30, 90, 180)[n % 3],
+            due_date=today + datetime.timedelta(days=n - 30),
+            owner=owners[n % len(owners)],
+            status=PlanItem.Status.values[n % 4],
+        )
+        for n in range(have, items)
+    )

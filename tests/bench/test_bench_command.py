@@ -16,6 +16,7 @@ PAGE_ROWS = (
     bench.DOMAIN_PAGE,
     bench.AUTOSAVE,
     bench.RESULT_PAGE,
+    bench.PLAN_PAGE,
     bench.portfolio_row(4),
     bench.portfolio_row(6),
     bench.COMPARE,

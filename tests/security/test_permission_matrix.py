@@ -21,6 +21,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from assessment.models import Answer, Assessment, ExcludedRespondent
 from orgs.models import Consultant, ConsultantAssignment, Invitation, Membership, Organization
 from orgs.services import membership_remove
+from plans.models import Plan, PlanComment, PlanEvent, PlanItem
 from tests.security.matrix import CASES, PERSONAS, ROWS
 from tests.security.world import case_url, markers, payload
 
@@ -57,6 +58,10 @@ WATCHED = [
     Assessment,
     Answer,
     ExcludedRespondent,
+    Plan,
+    PlanItem,
+    PlanComment,
+    PlanEvent,
 ]
 USER_COLUMNS = "id, password, is_superuser, username, email, is_staff, is_active"
 

@@ -12,7 +12,8 @@ Django's test client and the full middleware stack (server time, no network):
   user, one query);
 - bare write: a logged-in POST with a CSRF token that upserts one answer row in a transaction,
   the floor of any authenticated save (session, user, one write);
-- the questionnaire domain page, the autosave request and the result page;
+- the questionnaire domain page, the autosave request, the result page and the plan page (a plan
+  of 200 items);
 - the portfolio at --small and --large orgs and compare with 12 orgs;
 - the report PDF: rendered through the app (cache emptied first), rendered by bare WeasyPrint
   from the same HTML and stylesheet, and downloaded from the cache.
@@ -39,9 +40,11 @@ from weasyprint import CSS, HTML
 
 from assessment import services
 from assessment.bench_timing import (
+    BENCH_PLAN_ITEMS,
     SMALL_CONSULTANT_EMAIL,
     Row,
     bench_data_ensure,
+    bench_plan_ensure,
     checked,
     count_queries,
     demo_draft,
@@ -62,6 +65,7 @@ BARE_WRITE = "bare write (logged-in POST, 1 row)"
 DOMAIN_PAGE = "questionnaire domain page"
 AUTOSAVE = "autosave (POST)"
 RESULT_PAGE = "result page"
+PLAN_PAGE = f"plan page, {BENCH_PLAN_ITEMS} items"
 COMPARE = "compare, 12 orgs"
 BARE_PDF = "PDF, bare WeasyPrint"
 PDF_RENDER = "PDF render, app path"
@@ -124,6 +128,8 @@ class Command(BaseCommand):
         reader = Client(HTTP_HOST="localhost")
         reader.force_login(leader_of(reported.org))
         result_url = reverse("assessment_result", args=[reported.org.public_id, reported.public_id])
+        bench_plan_ensure(reported.org)
+        plan_url = reverse("org_plan", args=[reported.org.public_id])
         users = get_user_model().objects
         big, little = Client(HTTP_HOST="localhost"), Client(HTTP_HOST="localhost")
         big.force_login(users.get(username=CONSULTANT_EMAIL))
@@ -150,6 +156,7 @@ class Command(BaseCommand):
                 )
             ),
             RESULT_PAGE: lambda: checked(reader.get(result_url)),
+            PLAN_PAGE: lambda: checked(reader.get(plan_url)),
             portfolio_row(small): lambda: checked(little.get(reverse("home"))),
             portfolio_row(large): lambda: checked(big.get(reverse("home"))),
             COMPARE: lambda: checked(big.get(compare_url)),
@@ -163,6 +170,7 @@ class Command(BaseCommand):
             (DOMAIN_PAGE, BARE_VIEW, 10),
             (AUTOSAVE, BARE_WRITE, 2),
             (RESULT_PAGE, BARE_VIEW, None),
+            (PLAN_PAGE, BARE_VIEW, None),
             (portfolio_row(small), BARE_VIEW, None),
             (portfolio_row(large), portfolio_row(small), 2),
             (COMPARE, BARE_VIEW, None),
