@@ -19,7 +19,9 @@ from orgs.permissions import Perm, org_for_user
 @require_http_methods(["GET", "POST"])
 def preferences(request):
     """The person's own settings: nothing org-scoped, so signing in is the whole check."""
-    form = PreferenceForm(request.POST or None, instance=services.preferences_for(request.user))
+    # Unticked boxes post nothing, so an empty POST is still a submission (every kind off).
+    data = request.POST if request.method == "POST" else None
+    form = PreferenceForm(data, instance=services.preferences_for(request.user))
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Notification settings saved.")

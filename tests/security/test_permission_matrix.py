@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from assessment.models import Answer, Assessment, ExcludedRespondent
+from notifications.models import NotificationPreference
 from orgs.models import Consultant, ConsultantAssignment, Invitation, Membership, Organization
 from orgs.services import membership_remove
 from tests.security.matrix import CASES, PERSONAS, ROWS
@@ -57,6 +58,7 @@ WATCHED = [
     Assessment,
     Answer,
     ExcludedRespondent,
+    NotificationPreference,
 ]
 USER_COLUMNS = "id, password, is_superuser, username, email, is_staff, is_active"
 

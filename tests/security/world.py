@@ -206,6 +206,7 @@ def payload(case: Case, world: World) -> dict:
         "autosave": {"question": first_question, "value": level_4},
         "targets": {"target-alpha": "5"},
         "submit": {"confirm": "1"},
+        "due_date": {"due_date": "2099-12-31"},
         "exclude": {
             "respondent": world.sides[case.variant.objects or "A"].former.pk,
             "excluded": "1",
