@@ -15,6 +15,7 @@ from assessment import charts, practice_roadmap, roadmap
 from assessment.models import Action, Assessment
 from assessment.scoring import STAGE_NAMES, Result, Thresholds, phase_of
 from assessment.snapshot import snapshot_result
+from plans import services as plan_services
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,8 @@ class Report:
     # Roadmap v2 only (empty for a v1 catalog): the horizons as printed, and summary warnings.
     practice_horizons: tuple[PracticeHorizonView, ...] = ()
     warnings: tuple[practice_roadmap.Warning, ...] = ()
+    # The org's action plan as this report sees it (plans.services.ReportPlan).
+    plan: object = None
 
     @property
     def phase(self) -> str:
@@ -303,6 +306,7 @@ def _practice_plan(
     result: Result,
     rows: Sequence[Action],
     previous: Assessment | None,
+    exclude: frozenset[str] = frozenset(),
 ) -> tuple[practice_roadmap.PracticeRoadmap, tuple[PracticeHorizonView, ...]]:
     snapshot = assessment.snapshot
     questions = [(d["key"], q) for d in snapshot["domains"] for q in d["questions"]]
@@ -324,6 +328,7 @@ def _practice_plan(
         targets=assessment.targets,
         tags=org_tags(assessment.org),
         dont_know_share=dont_know_shares(snapshot),
+        exclude=exclude,
     )
     horizons = tuple(
         PracticeHorizonView(
@@ -352,10 +357,14 @@ def report_build(*, assessment: Assessment, with_appendix: bool = True) -> Repor
     questions = [(d["key"], q) for d in snapshot["domains"] for q in d["questions"]]
     rows = _catalog_rows(assessment)
     previous = previous_submitted(assessment)
+    plan_items = plan_services.report_items(assessment)
     practice_horizons: tuple[PracticeHorizonView, ...] = ()
     warnings: tuple[practice_roadmap.Warning, ...] = ()
     if is_practice_catalog(rows):
-        plan, practice_horizons = _practice_plan(assessment, result, rows, previous)
+        # The loop (issue 15): actions already open or done in the org's plan are not proposed
+        # again unless their practice slipped.
+        exclude = plan_services.excluded_keys(assessment, plan_items)
+        plan, practice_horizons = _practice_plan(assessment, result, rows, previous, exclude)
         warnings = plan.warnings
     else:
         plan = roadmap.build_roadmap(
@@ -392,7 +401,7 @@ def report_build(*, assessment: Assessment, with_appendix: bool = True) -> Repor
         ],
     )
     alignment_gaps, data_gaps = gap_rows(snapshot, result)
-    return Report(
+    report = Report(
         assessment=assessment,
         result=result,
         questionnaire=snapshot["questionnaire"],
@@ -407,6 +416,15 @@ def report_build(*, assessment: Assessment, with_appendix: bool = True) -> Repor
         practice_horizons=practice_horizons,
         warnings=warnings,
     )
+    report.plan = plan_services.report_plan(
+        assessment=assessment,
+        report=report,
+        items=plan_items,
+        previous=previous,
+        levels_now=snapshot_levels(snapshot),
+        levels_before=snapshot_levels(previous.snapshot) if previous is not None else {},
+    )
+    return report
 
 
 def report_pdf_html(*, assessment: Assessment, org) -> str:

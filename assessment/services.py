@@ -21,6 +21,7 @@ from assessment.models import (
 from assessment.pdf import render_pdf_bounded
 from assessment.selectors import answer_version, stored_version
 from assessment.snapshot import build_snapshot
+from plans import services as plan_services
 
 DEFAULT_QUESTIONNAIRE = "cs-maturity"
 
@@ -361,6 +362,8 @@ def report_pdf_key(*, assessment: Assessment, tags: frozenset[str]) -> str:
         "org": assessment.org.name,
         "tags": sorted(tags),
         "layout": PDF_LAYOUT_VERSION,
+        # The appendix prints the plan's owners and dates: a plan change makes a new PDF.
+        "plan": plan_services.plan_stamp(assessment.org_id),
     }
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 

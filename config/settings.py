@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "orgs",
     "assessment",
+    "plans",
     "notifications",
 ]
 

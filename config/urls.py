@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("", include("orgs.urls")),
     path("", include("assessment.urls")),
+    path("", include("plans.urls")),
 ]
 
 # Oversized or malformed requests: the site's 400 page, or JSON for the autosave endpoint.

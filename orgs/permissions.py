@@ -36,6 +36,8 @@ class Perm(enum.Enum):
     MANAGE = "invite or remove members and edit the profile"
     DOWNLOAD = "download reports"
     GRANT_CONSULTANT = "grant or revoke consultant access"
+    PLAN_MANAGE = "adopt a roadmap into the action plan or manage every item in it"
+    PLAN_UPDATE = "change the status of plan items you own and comment on them"
 
 
 RULES: dict[Perm, frozenset[Role]] = {
@@ -45,6 +47,10 @@ RULES: dict[Perm, frozenset[Role]] = {
     Perm.MANAGE: frozenset({Role.LEADER, Role.CONSULTANT, Role.STAFF}),
     Perm.DOWNLOAD: frozenset(Role),
     Perm.GRANT_CONSULTANT: frozenset({Role.LEADER, Role.STAFF}),
+    # Staff support an org's account, not its work: they see the plan but do not run it.
+    Perm.PLAN_MANAGE: frozenset({Role.LEADER, Role.CONSULTANT}),
+    # Members may change only the items they own (plans.services checks the owner).
+    Perm.PLAN_UPDATE: frozenset({Role.LEADER, Role.MEMBER, Role.CONSULTANT}),
 }
 
 NOT_ALLOWED = "You can see this organization but your role does not let you {what}."

@@ -25,6 +25,7 @@ from assessment.models import Answer, Assessment, Question
 from assessment.scoring import STAGE_NAMES, phase_of
 from orgs.models import Organization
 from orgs.permissions import orgs_visible_to
+from plans import services as plan_services
 
 SORTS = {
     "name": "name",
@@ -33,6 +34,8 @@ SORTS = {
     "date": "latest_at",
     "change": "trend",
     "draft": "draft_progress",
+    "plan": "plan_percent",
+    "overdue": "plan_overdue",
 }
 DEFAULT_SORT = "name"
 
@@ -99,12 +102,19 @@ def portfolio_queryset(user, filters: PortfolioFilters) -> QuerySet[Organization
         draft_id=Subquery(draft_id[:1]),
         draft_answered=Subquery(draft_answered[:1]),
         draft_total=Subquery(draft_total[:1]),
+        **plan_services.progress_subqueries(),
     )
     orgs = orgs.annotate(
         # An open draft with no answer yet sorts as 0, apart from orgs with no draft at all.
         draft_progress=Case(
             When(draft_id__isnull=False, then=Coalesce("draft_answered", Value(0))),
             default=Value(None),
+            output_field=IntegerField(),
+        ),
+        # Share of the plan done, for sorting; orgs without a plan sort apart from 0%.
+        plan_percent=Case(
+            When(plan_total=0, then=Value(None)),
+            default=F("plan_done") * 100 / F("plan_total"),
             output_field=IntegerField(),
         ),
         trend=Case(
@@ -141,6 +151,10 @@ CSV_HEADER = [
     "trend",
     "open_draft_answered",
     "open_draft_total",
+    "plan_done",
+    "plan_total",
+    "plan_overdue",
+    "plan_next_due",
 ]
 TRENDS = {1: "up", -1: "down", 0: "same"}
 
@@ -161,6 +175,10 @@ def portfolio_csv_row(org: Organization) -> list:
         TRENDS.get(org.trend, ""),
         (org.draft_answered or 0) if org.draft_id else "",
         (org.draft_total or 0) if org.draft_id else "",
+        org.plan_done if org.plan_total else "",
+        org.plan_total or "",
+        org.plan_overdue if org.plan_total else "",
+        org.plan_next_due.isoformat() if org.plan_next_due else "",
     ]
 
 
@@ -188,7 +206,7 @@ def compare_pairs(user, raw_ids: list[str]) -> list[tuple[Organization, Assessme
         org.public_id: org
         for org in orgs_visible_to(user)
         .filter(public_id__in=ids)
-        .annotate(latest_pk=_submitted(0, "pk"))
+        .annotate(latest_pk=_submitted(0, "pk"), **plan_services.progress_subqueries())
     }
     if len(visible) != len(ids):
         raise Http404("No such organization.")

@@ -11,6 +11,7 @@ from orgs import ratelimits, services
 from orgs.forms import ConsultantGrantForm, InvitationForm, OrganizationForm
 from orgs.models import Consultant, Invitation, Membership
 from orgs.permissions import Perm, Role, org_for_user
+from plans import services as plan_services
 
 
 @login_required
@@ -56,6 +57,7 @@ def org_home(request, org_id):
             "assignments": org.assignments.select_related("consultant"),
             "invite_form": InvitationForm(),
             "consultant_form": ConsultantGrantForm(),
+            "plan_progress": plan_services.progress(org),
         },
     )
 

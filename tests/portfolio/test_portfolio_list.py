@@ -48,6 +48,8 @@ def test_rows_show_stage_on_both_scales_score_date_and_change(page, book):
         date,
         "▲ up from Proactive",
         "4/6",
+        "No plan",
+        "—",
     ]
     assert row_of(rows, "Down Co")[2:7] == [
         "Proactive capped",
@@ -75,9 +77,9 @@ def test_rows_show_stage_on_both_scales_score_date_and_change(page, book):
 def test_org_without_a_result_shows_its_open_draft_progress(page):
     html = page()
     rows, _ = table_rows(html, "portfolio")
-    assert row_of(rows, "Fresh Co")[2:] == ["Not assessed yet", "2/6"]
+    assert row_of(rows, "Fresh Co")[2:] == ["Not assessed yet", "2/6", "No plan", "—"]
     assert 'aria-label="Open draft: 2 of 6 questions answered"' in html
-    assert row_of(rows, "Same Co")[-1] == "—"  # no open draft
+    assert row_of(rows, "Same Co")[-3] == "—"  # no open draft
 
 
 def test_regressed_row_is_marked_and_links_to_its_result(page, book):
@@ -244,10 +246,14 @@ def test_csv_row_contents(book, client_for):
         "down",
         "",
         "",
+        "",
+        "",
+        "",
+        "",
     ]
-    assert rows["Up Co"][10:] == ["up", "4", "6"]
+    assert rows["Up Co"][10:13] == ["up", "4", "6"]
     assert rows["First Co"][9:11] == ["", ""]
-    assert rows["Fresh Co"][5:] == ["", "", "", "", "", "", "2", "6"]
+    assert rows["Fresh Co"][5:13] == ["", "", "", "", "", "", "2", "6"]
 
 
 def test_csv_neutralizes_a_name_that_looks_like_a_formula(book, client_for):

@@ -44,6 +44,7 @@ def org_pages(personas, mini_version):
             reverse("assessment_review", args=[a, draft.public_id]),
         ],
         "Report": [reverse("assessment_result", args=[a, result.public_id])],
+        "Plan": [reverse("org_plan", args=[a])],
         "History": [reverse("org_history", args=[a])],
         "Benchmark": [reverse("org_benchmark", args=[a])],
         "Team": [reverse("invitation_new", args=[a])],
@@ -63,6 +64,7 @@ def test_every_org_page_shows_the_tabs_with_the_right_one_current(org_pages, per
                 "Overview",
                 "Assessment",
                 "Report",
+                "Plan",
                 "History",
                 "Benchmark",
                 "Team",
@@ -108,8 +110,7 @@ def test_pages_outside_an_org_have_no_tabs(personas, client_for):
     assert tabs_of(client_for(personas.leader_a).get(reverse("org_new")).content.decode()) == []
 
 
-@pytest.mark.urls("tests.shell.urls_with_later_pages")
-def test_the_plan_tab_appears_once_the_plan_page_exists(personas, client_for):
+def test_the_plan_tab_follows_the_report_tab(personas, client_for):
     html = (
         client_for(personas.leader_a)
         .get(reverse("org_home", args=[personas.org_a.public_id]))
@@ -119,15 +120,6 @@ def test_the_plan_tab_appears_once_the_plan_page_exists(personas, client_for):
     assert plan == [f"/o/{personas.org_a.public_id}/plan/"]
     labels = [label for label, _, _ in tabs_of(html)]
     assert labels.index("Plan") == labels.index("Report") + 1
-
-
-def test_without_a_plan_page_there_is_no_plan_tab(personas, client_for):
-    html = (
-        client_for(personas.leader_a)
-        .get(reverse("org_home", args=[personas.org_a.public_id]))
-        .content.decode()
-    )
-    assert "Plan" not in [label for label, _, _ in tabs_of(html)]
 
 
 # --- the tabs without a page of their own ----------------------------------------------------
