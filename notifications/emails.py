@@ -69,3 +69,25 @@ def reassessment_reminder(*, user, org, last_submitted_at, days: int):
             "link": absolute(reverse("assessment_start_confirm", kwargs={"org_id": org.public_id})),
         },
     )
+
+
+def weekly_digest(*, user, items, today):
+    """`items`: the person's open items due within 7 days or overdue, ordered by due date."""
+    overdue = [i for i in items if i.due_date < today]
+    upcoming = [i for i in items if i.due_date >= today]
+    for item in items:
+        item.link = absolute(
+            reverse("org_plan", kwargs={"org_id": item.plan.org.public_id})
+            + f"#item-{item.public_id}"
+        )
+    parts = []
+    if overdue:
+        parts.append(f"{len(overdue)} overdue")
+    if upcoming:
+        parts.append(f"{len(upcoming)} due this week")
+    return message(
+        to=user.email,
+        subject="Your action plan: " + ", ".join(parts),
+        template="weekly_digest",
+        context={"user": user, "overdue": overdue, "upcoming": upcoming, "today": today},
+    )

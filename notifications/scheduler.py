@@ -22,8 +22,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from types import SimpleNamespace
 
+from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
@@ -33,10 +35,12 @@ from django.utils import timezone
 from assessment.models import Answer, Assessment, Question
 from notifications import emails
 from notifications.models import Kind, Notification, NotificationPreference
-from orgs.models import REASSESS_MIN_DAYS, Membership
+from orgs.models import REASSESS_MIN_DAYS, ConsultantAssignment, Membership
+from plans.models import PlanItem
 
 BATCH_SIZE = 500
 REMIND_DAYS_BEFORE = 3
+DIGEST_DAYS_AHEAD = 7
 
 
 @dataclass(frozen=True)
@@ -226,9 +230,71 @@ def reassessment_batches(today: date, batch_size: int) -> Iterator[list[Due]]:
         ]
 
 
+# --- weekly plan digest -----------------------------------------------------------------------
+
+
+def digest_items(today: date) -> QuerySet[PlanItem]:
+    """Open plan items due within DIGEST_DAYS_AHEAD days or overdue, whose owner still has
+    access to the org (a member, or its consultant): nobody is mailed about an org they left."""
+    member = Membership.objects.filter(
+        org_id=OuterRef("plan__org_id"), user_id=OuterRef("owner_id")
+    )
+    assigned = ConsultantAssignment.objects.filter(
+        org_id=OuterRef("plan__org_id"), consultant_id=OuterRef("owner_id")
+    )
+    return PlanItem.objects.filter(
+        status__in=PlanItem.OPEN_STATUSES,
+        due_date__lte=today + timedelta(days=DIGEST_DAYS_AHEAD),
+        owner__isnull=False,
+    ).filter(Q(Exists(member)) | Q(Exists(assigned)))
+
+
+def digest_recipients(today: date):
+    items = digest_items(today).filter(owner_id=OuterRef("pk"))
+    return (
+        get_user_model()
+        .objects.filter(Exists(items), is_active=True)
+        .exclude(email="")
+        .filter(~opted_out(Kind.WEEKLY_DIGEST, user_ref="pk"))
+    )
+
+
+def digest_period(today: date) -> str:
+    year, week, _ = today.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def digest_batches(today: date, batch_size: int) -> Iterator[list[Due]]:
+    period = digest_period(today)
+    for page in pages(digest_recipients(today), batch_size):
+        # One query for the whole page's items, grouped by owner below.
+        by_owner: dict[int, list[PlanItem]] = {}
+        items = (
+            digest_items(today)
+            .filter(owner_id__in=[user.pk for user in page])
+            .select_related("plan__org")
+            .order_by("owner_id", "due_date", "id")
+        )
+        for item in items:
+            by_owner.setdefault(item.owner_id, []).append(item)
+        yield [
+            Due(
+                recipient_id=user.pk,
+                subject_key="plan",
+                period=period,
+                build=partial(
+                    emails.weekly_digest, user=user, items=by_owner[user.pk], today=today
+                ),
+            )
+            for user in page
+            if user.pk in by_owner
+        ]
+
+
 SOURCES: dict[Kind, Callable[[date, int], Iterator[list[Due]]]] = {
     Kind.ASSESSMENT_DUE: assessment_due_batches,
     Kind.REASSESSMENT: reassessment_batches,
+    Kind.WEEKLY_DIGEST: digest_batches,
 }
 
 
