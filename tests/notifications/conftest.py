@@ -9,8 +9,8 @@ from tests.factories import AnswerFactory, AssessmentFactory, MembershipFactory,
 TODAY = date(2026, 12, 2)
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
+@pytest.fixture
+def empty_cache(db):
     # Rate limits live in the cache, which outlives a test's transaction.
     cache.clear()
     yield

@@ -13,7 +13,7 @@ from notifications.models import NotificationPreference
 from orgs.models import Membership
 from tests.factories import MembershipFactory, OrganizationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 def review_url(t):
