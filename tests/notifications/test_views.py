@@ -134,3 +134,15 @@ def test_reassessment_interval_is_edited_on_the_profile_within_30_to_365(
     t.org.refresh_from_db()
     assert (response.status_code == 302) is ok
     assert t.org.reassess_after_days == (int(value) if ok else 90)
+
+
+def test_org_home_shows_the_drafts_due_date(client_for, team):
+    t = team(due=timezone.localdate() + timedelta(days=5))
+    page = client_for(t.member).get(reverse("org_home", args=[t.org.public_id]))
+    assert f"Due <strong>{t.draft.due_date:%-d %b %Y}</strong>" in page.content.decode()
+
+
+def test_account_menu_links_to_the_notification_settings(client_for, team):
+    t = team()
+    page = client_for(t.member).get(reverse("org_home", args=[t.org.public_id]))
+    assert f'href="{reverse("account_notifications")}"' in page.content.decode()
