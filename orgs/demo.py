@@ -24,6 +24,7 @@ from assessment.models import Answer, Assessment, Question
 from assessment.services import assessment_start, assessment_submit, current_published_version
 from assessment.snapshot import build_snapshot
 from orgs.models import Consultant, ConsultantAssignment, Membership, Organization
+from orgs.permissions import Role
 
 DEMO_PASSWORD = "stagewise-demo"  # noqa: S105 - printed on purpose; demo accounts only
 ADMIN_EMAIL = "admin@demo.stagewise.test"
@@ -216,12 +217,59 @@ def demo_build(*, seed: int = 7) -> bool:
             when = now - timedelta(days=91 * age + 3)
             # Back-date demo history so trends have a timeline; real results are never edited.
             Assessment.objects.filter(pk=assessment.pk).update(created_at=when, submitted_at=when)
+        _demo_plan(org, leader, members, consultant)
         if demo.open_draft:
             draft = assessment_start(org=org, by=leader)
             _answer_all(draft, [leader], demo.history[-1] + 0.3, rng, share=0.6)
             _answer_all(draft, [members[0]], demo.history[-1], rng, share=0.3)
     demo_build_peers(seed=seed)
     return True
+
+
+def _demo_plan(org, leader, members, consultant) -> None:
+    """Give a demo org an action plan with owners, progress and overdue items. Where the org's
+    last two results are both on a practice-level bank, the plan is adopted from the earlier one
+    and partly done before the later one, so the latest report shows the work's outcomes."""
+    from assessment.report import is_practice_catalog, report_build
+    from assessment.selectors import submitted_assessments
+    from plans import services as plan_services
+    from plans.models import PlanEvent, PlanItem
+
+    results = list(submitted_assessments(org)[:2])
+    latest = results[0]
+    earlier = results[1] if len(results) > 1 else None
+    practice = [r for r in results if is_practice_catalog(list(r.version.actions.all()))]
+    source = earlier if earlier is not None and earlier in practice else latest
+    if source not in practice:
+        return
+    offered = plan_services.adoptables(report_build(assessment=source, with_appendix=False))
+    if not offered:
+        return
+    plan_services.adopt(org=org, assessment=source, actor=leader, items=offered, keys=None)
+    adopted_at = source.submitted_at + timedelta(days=2)
+    owners = [leader, *members, consultant]
+    items = list(PlanItem.objects.filter(plan__org=org).order_by("due_date", "id"))
+    roles = frozenset({Role.LEADER})
+    for n, item in enumerate(items):
+        owner = owners[n % len(owners)]
+        plan_services.item_update(
+            item=item, actor=leader, roles=roles, owner_id=owner.pk, owner_given=True
+        )
+        # Earlier items are further along; the rest stay planned, and some of those are late.
+        status = ("done", "done", "in_progress")[n] if n < 3 else "planned"
+        if status != "planned":
+            plan_services.item_update(item=item, actor=owner, roles=roles, status=status)
+        done_at = adopted_at + timedelta(days=20 + 7 * n) if status == "done" else None
+        if done_at and source is latest:
+            done_at = min(done_at, timezone.now() - timedelta(days=1))
+        due = (adopted_at + timedelta(days=item.horizon)).date()
+        if source is latest and status == "in_progress":
+            # A plan adopted days ago has nothing late yet: the team set itself a tight date.
+            due = timezone.localdate() - timedelta(days=2)
+        PlanItem.objects.filter(pk=item.pk).update(
+            created_at=adopted_at, due_date=due, done_at=done_at
+        )
+    PlanEvent.objects.filter(item__plan__org=org).update(at=adopted_at)
 
 
 # --- a generated portfolio at scale -------------------------------------------------------------

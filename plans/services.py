@@ -281,7 +281,7 @@ class Progress:
     done: int
     total: int  # dropped items do not count
     overdue: int
-    next_due: datetime.date | None
+    next_due: datetime.date | None  # the first open item due today or later (overdue aside)
 
     @property
     def percent(self) -> int:
@@ -297,7 +297,9 @@ def progress_annotations(prefix: str = "plan__items__") -> dict:
         "plan_done": Count("plan__items", filter=Q(**{f"{prefix}status": Status.DONE})),
         "plan_total": Count("plan__items", filter=~Q(**{f"{prefix}status": Status.DROPPED})),
         "plan_overdue": Count("plan__items", filter=open_q & Q(**{f"{prefix}due_date__lt": today})),
-        "plan_next_due": Min(f"{prefix}due_date", filter=open_q),
+        "plan_next_due": Min(
+            f"{prefix}due_date", filter=open_q & Q(**{f"{prefix}due_date__gte": today})
+        ),
     }
 
 
@@ -323,7 +325,7 @@ def progress_subqueries() -> dict:
     open_q = Q(status__in=Item.OPEN_STATUSES)
     next_due = (
         Item.objects.filter(plan__org=OuterRef("pk"))
-        .filter(open_q)
+        .filter(open_q, due_date__gte=today)
         .order_by("due_date")
         .values("due_date")[:1]
     )

@@ -84,6 +84,9 @@ OBJECTS = (
     "consultant_invitation",
     "membership",
     "assignment",
+    "roadmap_result",
+    "plan_item",
+    "unowned_item",
 )
 TOKENS = ("token", "consultant_token")  # invitation links: the signed token is the credential
 
@@ -139,6 +142,7 @@ class Row:
         return (
             self.name
             + ("@draft" if "draft" in self.path else "")
+            + ("@roadmap" if "roadmap_result" in self.path else "")
             + (f"@{self.tag}" if self.tag else "")
         )
 
@@ -258,6 +262,64 @@ ORG_ROWS = [
         roles(leader=OK, member=FORBIDDEN, consultant=OK, staff=FORBIDDEN),
     ),
     Row("assessment_start_confirm", "POST", ORG, wrong_method()),
+    # The action plan (issue 15): everyone related sees it and downloads it; leaders and
+    # consultants adopt and manage every item; members change and comment on their own items
+    # only (elsewhere they are sent back to the board with a message, nothing written); staff
+    # support the account, not the plan.
+    Row("org_plan", "GET", ORG, related(OK)),
+    Row("org_plan", "POST", ORG, wrong_method()),
+    Row("plan_csv", "GET", ORG, related(OK)),
+    Row("plan_csv", "POST", ORG, wrong_method()),
+    Row("plan_ics", "GET", ORG, related(OK)),
+    Row("plan_ics", "POST", ORG, wrong_method()),
+    Row(
+        "plan_adopt",
+        "POST",
+        ("org", "roadmap_result"),
+        roles(leader=DONE, member=FORBIDDEN, consultant=DONE, staff=FORBIDDEN),
+        data="adopt",
+    ),
+    # A draft has no roadmap yet: those who adopt are sent to its review page.
+    Row(
+        "plan_adopt",
+        "POST",
+        DRAFT,
+        roles(leader=MOVED, member=FORBIDDEN, consultant=MOVED, staff=FORBIDDEN),
+        data="adopt",
+    ),
+    Row("plan_adopt", "GET", ("org", "roadmap_result"), wrong_method()),
+    Row(
+        "plan_item_update",
+        "POST",
+        ("org", "plan_item"),
+        roles(leader=DONE, member=DONE, consultant=DONE, staff=FORBIDDEN),
+        data="plan_status",
+    ),
+    Row(
+        "plan_item_update",
+        "POST",
+        ("org", "unowned_item"),
+        roles(leader=DONE, member=MOVED, consultant=DONE, staff=FORBIDDEN),
+        data="plan_status",
+        tag="unowned",
+    ),
+    Row("plan_item_update", "GET", ("org", "plan_item"), wrong_method()),
+    Row(
+        "plan_item_comment",
+        "POST",
+        ("org", "plan_item"),
+        roles(leader=DONE, member=DONE, consultant=DONE, staff=FORBIDDEN),
+        data="plan_comment",
+    ),
+    Row(
+        "plan_item_comment",
+        "POST",
+        ("org", "unowned_item"),
+        roles(leader=DONE, member=MOVED, consultant=DONE, staff=FORBIDDEN),
+        data="plan_comment",
+        tag="unowned",
+    ),
+    Row("plan_item_comment", "GET", ("org", "plan_item"), wrong_method()),
 ]
 
 ANSWERING = roles(leader=DONE, member=DONE, consultant=FORBIDDEN, staff=FORBIDDEN)

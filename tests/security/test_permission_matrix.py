@@ -22,6 +22,7 @@ from assessment.models import Answer, Assessment, ExcludedRespondent
 from notifications.models import NotificationPreference
 from orgs.models import Consultant, ConsultantAssignment, Invitation, Membership, Organization
 from orgs.services import membership_remove
+from plans.models import Plan, PlanComment, PlanEvent, PlanItem
 from tests.security.matrix import CASES, PERSONAS, ROWS
 from tests.security.world import case_url, markers, payload
 
@@ -59,6 +60,10 @@ WATCHED = [
     Answer,
     ExcludedRespondent,
     NotificationPreference,
+    Plan,
+    PlanItem,
+    PlanComment,
+    PlanEvent,
 ]
 USER_COLUMNS = "id, password, is_superuser, username, email, is_staff, is_active"
 

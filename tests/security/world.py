@@ -2,6 +2,7 @@
 name), and each case's URL, form data and the markers a page must not leak. The table itself is
 in tests/security/matrix.py."""
 
+import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -17,6 +18,8 @@ from assessment.models import Assessment
 from assessment.services import AnswerInput, answers_save
 from orgs.models import ConsultantAssignment, Invitation, Membership, Organization
 from orgs.services import invitation_token
+from plans.models import Plan, PlanItem
+from tests.bank.test_bank_file_v2 import MINI_BANK_V2
 from tests.conftest import MINI_BANK, Personas
 from tests.factories import AssignmentFactory, ConsultantFactory, OrganizationFactory, UserFactory
 from tests.history.helpers import submit
@@ -39,6 +42,9 @@ class Side:
     consultant_token: str
     membership: Membership  # the member's
     assignment: ConsultantAssignment  # the org's consultant's
+    roadmap_result: Assessment  # an earlier result on the practice-level bank: a roadmap to adopt
+    plan_item: PlanItem  # owned by the org's member
+    unowned_item: PlanItem  # owned by nobody
     former: object  # a removed member whose answers are still in the draft
     emails: tuple[str, ...]  # people only those related to the org may see
 
@@ -64,10 +70,27 @@ def _every_answer(version, level: int) -> list[AnswerInput]:
     ]
 
 
-def _side(org, leader, member, consultant, version) -> Side:
-    """A submitted result, then an open draft the member has fully answered (so it can be
+def _side(org, leader, member, consultant, version, v2_version) -> Side:
+    """An earlier result on the practice-level bank with two of its plan items (one the
+    member's), a submitted result, then an open draft the member has fully answered (so it can be
     submitted), a pending invitation and a pending consultant invitation, the member's
     membership and the consultant's assignment."""
+    roadmap_result = submit(org, v2_version, leader, 2, days_ago=30)
+    plan = Plan.objects.create(org=org)
+    plan_items = [
+        PlanItem.objects.create(
+            plan=plan,
+            action_key=key,
+            title=f"{org.name} action {key}",
+            domain_key="alpha",
+            domain_name="Alpha Domain",
+            horizon=30,
+            due_date=datetime.date(2030, 1, 1),
+            owner=owner,
+            source_assessment=roadmap_result,
+        )
+        for key, owner in (("owned", member), ("unowned", None))
+    ]
     submitted = submit(org, version, leader, 3)
     draft = Assessment.objects.create(org=org, version=version, started_by=leader)
     answers_save(assessment=draft, respondent=member, items=_every_answer(version, 3))
@@ -94,6 +117,9 @@ def _side(org, leader, member, consultant, version) -> Side:
         consultant_token=invitation_token(consultant_invitation),
         membership=Membership.objects.get(org=org, user=member),
         assignment=ConsultantAssignment.objects.get(org=org, consultant=consultant),
+        roadmap_result=roadmap_result,
+        plan_item=plan_items[0],
+        unowned_item=plan_items[1],
         former=former,
         emails=(
             leader.email,
@@ -109,6 +135,7 @@ def build_world() -> World:
     """Org A and org B built alike, plus a second client for each org's consultant."""
     personas = Personas()
     version, _ = bank_load(text=MINI_BANK.read_text(encoding="utf-8"))
+    v2_version, _ = bank_load(text=MINI_BANK_V2.read_text(encoding="utf-8"))
     consultant_b = ConsultantFactory().user
     AssignmentFactory(consultant=consultant_b, org=personas.org_b)
     orgs = {
@@ -120,8 +147,17 @@ def build_world() -> World:
     AssignmentFactory(consultant=personas.consultant_a, org=orgs["A2"])
     AssignmentFactory(consultant=consultant_b, org=orgs["B2"])
     sides = {
-        "A": _side(orgs["A"], personas.leader_a, personas.member_a, personas.consultant_a, version),
-        "B": _side(orgs["B"], personas.leader_b, personas.member_b, consultant_b, version),
+        "A": _side(
+            orgs["A"],
+            personas.leader_a,
+            personas.member_a,
+            personas.consultant_a,
+            version,
+            v2_version,
+        ),
+        "B": _side(
+            orgs["B"], personas.leader_b, personas.member_b, consultant_b, version, v2_version
+        ),
     }
     alpha = version.domains.get(key="alpha").questions.prefetch_related("options")
     reset_user = UserFactory()
@@ -171,7 +207,9 @@ def case_url(case: Case, world: World) -> str:
     for key in case.row.path:
         if key == "org":
             kwargs["org_id"] = org.org.public_id
-        elif key in ("draft", "submitted"):
+        elif key in ("plan_item", "unowned_item"):
+            kwargs["item_id"] = getattr(objects, key).public_id
+        elif key in ("draft", "submitted", "roadmap_result"):
             kwargs["assessment_id"] = getattr(objects, key).public_id
         elif key in ("invitation", "consultant_invitation"):
             kwargs["invitation_id"] = getattr(objects, key).public_id
@@ -205,6 +243,9 @@ def payload(case: Case, world: World) -> dict:
         "answers": {f"q-{q}": option for q, option in world.answers.items()} | {"go": "review"},
         "autosave": {"question": first_question, "value": level_4},
         "targets": {"target-alpha": "5"},
+        "adopt": {"all": "1"},
+        "plan_status": {"status": "in_progress"},
+        "plan_comment": {"text": "On it."},
         "submit": {"confirm": "1"},
         "due_date": {"due_date": "2099-12-31"},
         "exclude": {
