@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Every target has one line here (tests/config/test_makefile.py checks it).
 help:
-	@echo "make run      - make demo, serve :PORT (8000; PORT=8001 etc.), task worker: var/worker-PORT.log"
+	@echo "make run      - make demo, serve :PORT (8000; PORT=8001 etc.), worker and reminder loop in var/"
 	@echo "make test     - install what the tests need (Chromium included), lint, and run the suite"
 	@echo "make install  - create .venv and install the app with its test tools from the lock file"
 	@echo "make demo     - install, migrate SQLite, load the question banks and the demo data (once)"
@@ -66,15 +66,26 @@ demo: install
 # The task worker runs beside the web server in its own session (setsid), so one kill of its
 # process group stops both the autoreloader and the worker it restarts on code changes. Ctrl-C
 # stops runserver; the trap then stops the worker. Development emails land in the worker's log.
+# The reminder scheduler runs the same way, in a loop every NOTIFY_EVERY seconds (production runs
+# it from cron or a systemd timer: docs/deploy.md); links in its emails lead to this server.
 WORKER_PID := var/worker-$(PORT).pid
 WORKER_LOG := var/worker-$(PORT).log
+NOTIFY_PID := var/notify-$(PORT).pid
+NOTIFY_LOG := var/notify-$(PORT).log
+NOTIFY_EVERY ?= 300
+SITE := http://127.0.0.1:$(PORT)
 run: demo
 	@DEBUG=1 setsid $(PY) manage.py db_worker --no-startup-delay >$(WORKER_LOG) 2>&1 & \
 	worker=$$!; echo $$worker >$(WORKER_PID); \
-	trap 'kill -TERM -$$worker 2>/dev/null; rm -f $(WORKER_PID)' EXIT INT TERM; \
+	DEBUG=1 SITE_URL=$(SITE) setsid sh -c 'while :; do $(PY) manage.py send_due_notifications; \
+		sleep $(NOTIFY_EVERY); done' >$(NOTIFY_LOG) 2>&1 & \
+	notify=$$!; echo $$notify >$(NOTIFY_PID); \
+	trap 'kill -TERM -$$worker -$$notify 2>/dev/null; rm -f $(WORKER_PID) $(NOTIFY_PID)' \
+		EXIT INT TERM; \
 	echo "Task worker: pid $$worker, log $(WORKER_LOG) (development emails appear there)"; \
-	echo "Stagewise: http://127.0.0.1:$(PORT)/"; \
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	echo "Reminders: pid $$notify, every $(NOTIFY_EVERY) s, log $(NOTIFY_LOG)"; \
+	echo "Stagewise: $(SITE)/"; \
+	DEBUG=1 SITE_URL=$(SITE) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

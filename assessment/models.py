@@ -327,6 +327,8 @@ class Assessment(models.Model):
     overall_score = models.FloatField(null=True, blank=True)
     # Per-domain targets chosen after submission; not part of the frozen snapshot.
     targets = models.JSONField(default=dict, blank=True)
+    # When a draft should be finished: respondents who have not finished get reminders.
+    due_date = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "orgs",
     "assessment",
     "plans",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +253,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # behind it, forever. A timed-out attempt is retried like any other failure.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Stagewise <no-reply@localhost>")
+# Where the app is reached from outside: links in emails sent by the scheduler, which has no
+# request to take the host from (manage.py send_due_notifications; docs/deploy.md).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Shown in every page's footer: where people write with questions about the app.
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", "support@stagewise.example")
 

@@ -10,6 +10,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Before allauth's: the notification settings live beside the other account pages.
+    path("", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("healthz/", healthz, name="healthz"),
     path("", include("orgs.urls")),

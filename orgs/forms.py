@@ -89,22 +89,32 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = [*PROFILE_FIELDS, "require_mfa"]
+        fields = [*PROFILE_FIELDS, "reassess_after_days", "require_mfa"]
         help_texts = {
             "arr_band": "Used to rank roadmap actions and to compare you with peers; not scored.",
         }
 
-    def __init__(self, *args, mfa_setter=None, **kwargs):
+    def __init__(self, *args, mfa_setter=None, with_reminders=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.mfa_setter = mfa_setter
         if mfa_setter is None:
             del self.fields["require_mfa"]
+        if with_reminders:
+            # Left empty, the setting keeps its value: a profile form posted without it (an older
+            # page, a script) changes nothing it did not show.
+            self.fields["reassess_after_days"].required = False
+        else:
+            del self.fields["reassess_after_days"]
         # Django labels a model field's empty choice "---------"; say what to do instead.
         for field in self.fields.values():
             if isinstance(field, forms.TypedChoiceField) and field.choices[:1] == [
                 ("", "---------")
             ]:
                 field.choices = [("", EMPTY_CHOICE), *field.choices[1:]]
+
+    def clean_reassess_after_days(self):
+        days = self.cleaned_data["reassess_after_days"]
+        return self.instance.reassess_after_days if days is None else days
 
     def clean_require_mfa(self):
         required = self.cleaned_data["require_mfa"]

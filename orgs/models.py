@@ -3,7 +3,13 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+
+REASSESS_MIN_DAYS = 30
+REASSESS_MAX_DAYS = 365
+REASSESS_DEFAULT_DAYS = 90
 
 
 class Organization(models.Model):
@@ -45,6 +51,13 @@ class Organization(models.Model):
         help_text="Everyone with access to this organization (consultants and staff included) "
         "must turn on two-factor authentication before they can open it.",
     )
+    reassess_after_days = models.PositiveSmallIntegerField(
+        "re-assessment reminder after (days)",
+        default=REASSESS_DEFAULT_DAYS,
+        validators=[MinValueValidator(REASSESS_MIN_DAYS), MaxValueValidator(REASSESS_MAX_DAYS)],
+        help_text=f"Leaders get a reminder to assess again this many days after the last "
+        f"submission ({REASSESS_MIN_DAYS} to {REASSESS_MAX_DAYS}).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -52,6 +65,13 @@ class Organization(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reassess_after_days__gte=REASSESS_MIN_DAYS)
+                & Q(reassess_after_days__lte=REASSESS_MAX_DAYS),
+                name="reassess_after_days_range",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -30,6 +30,8 @@ class Limit:
 SIGNUP_PER_EMAIL = Limit("signup-email", 3, 60 * 60)
 INVITATIONS_PER_ORG = Limit("invitations-org", 20, 60 * 60)
 PDF_RENDERS_PER_USER = Limit("pdf-user", 6, 60)
+# A "Remind" on the review page reaches each respondent at most once in 12 hours (see `once`).
+REMIND_PER_RESPONDENT = Limit("remind-respondent", 1, 12 * 60 * 60)
 
 PDF_LIMITED = "You have asked for many PDFs in the last minute; each one takes a while to make."
 INVITATIONS_LIMITED = "This organization has sent many invitations in the last hour."
@@ -62,6 +64,21 @@ def hit(limit: Limit, subject: str, now: float | None = None) -> int | None:
     if count <= limit.amount:
         return None
     return remaining
+
+
+def once(limit: Limit, subject: str, now: float | None = None) -> int | None:
+    """Allow one use per `limit.seconds` counted from that use (a sliding window, unlike `hit`:
+    a reminder at 11:59 must hold the next one back until 23:59, not until noon). None if allowed;
+    otherwise the seconds until the next use is allowed."""
+    now = time.time() if now is None else now
+    key = f"stagewise:once:{limit.name}:{subject}"
+    # The value is when the window ends, so a refused caller can be told how long to wait.
+    if cache.add(key, now + limit.seconds, timeout=limit.seconds):
+        return None
+    ends = cache.get(key)
+    if ends is None:  # expired between add and get: this use opens the next window
+        return None if cache.add(key, now + limit.seconds, timeout=limit.seconds) else 1
+    return max(1, math.ceil(ends - now))
 
 
 def email_subject(email: str) -> str:

@@ -71,6 +71,7 @@ def org_profile(request, org_id):
         request.POST or None,
         instance=access.org,
         mfa_setter=request.user if Role.LEADER in access.roles else None,
+        with_reminders=True,
     )
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -254,6 +254,14 @@ ORG_ROWS = [
     Row("org_assessment", "POST", ORG, wrong_method()),
     Row("org_report", "GET", ORG, related(MOVED)),
     Row("org_report", "POST", ORG, wrong_method()),
+    # Where a re-assessment reminder leads: a confirmation page that posts to assessment_start.
+    Row(
+        "assessment_start_confirm",
+        "GET",
+        ORG,
+        roles(leader=OK, member=FORBIDDEN, consultant=OK, staff=FORBIDDEN),
+    ),
+    Row("assessment_start_confirm", "POST", ORG, wrong_method()),
     # The action plan (issue 15): everyone related sees it and downloads it; leaders and
     # consultants adopt and manage every item; members change and comment on their own items
     # only (elsewhere they are sent back to the board with a message, nothing written); staff
@@ -391,6 +399,14 @@ ASSESSMENT_ROWS = [
     Row("assessment_targets", "POST", SUBMITTED, RUNNING, data="targets"),
     Row("assessment_targets", "POST", DRAFT, RUNNING_REFUSED, data="targets"),
     Row("assessment_targets", "GET", SUBMITTED, wrong_method()),
+    # Due date and the "Remind" button: those who start and submit. A reminder writes no row
+    # (it is queued mail and a count in the cache), so an allowed one only sends on.
+    Row("assessment_due_date", "POST", DRAFT, RUNNING, data="due_date"),
+    Row("assessment_due_date", "POST", SUBMITTED, RUNNING_REFUSED, data="due_date"),
+    Row("assessment_due_date", "GET", DRAFT, wrong_method()),
+    Row("assessment_remind", "POST", DRAFT, RUNNING_REFUSED),
+    Row("assessment_remind", "POST", SUBMITTED, RUNNING_REFUSED),
+    Row("assessment_remind", "GET", DRAFT, wrong_method()),
     Row("assessment_pdf", "GET", SUBMITTED, related(OK)),
     Row("assessment_pdf", "GET", DRAFT, related(HIDDEN)),
     Row("assessment_pdf", "POST", SUBMITTED, wrong_method()),
@@ -519,6 +535,9 @@ SITE_ROWS = [
         people(CONFLICT, anonymous=DONE),
         data="invited_signup",
     ),
+    # Everyone's own notification settings.
+    Row("account_notifications", "GET", (), SIGNED_IN_ONLY),
+    Row("account_notifications", "POST", (), people(DONE, anonymous=LOGIN)),
     Row("org_new", "GET", (), SIGNED_IN_ONLY),
     Row("org_new", "POST", (), people(DONE, anonymous=LOGIN), data="new_org"),
     # The admin site: sampled here; the rest is covered by the rule checked in the tests.

@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from assessment.models import Answer, Assessment, ExcludedRespondent
+from notifications.models import NotificationPreference
 from orgs.models import Consultant, ConsultantAssignment, Invitation, Membership, Organization
 from orgs.services import membership_remove
 from plans.models import Plan, PlanComment, PlanEvent, PlanItem
@@ -58,6 +59,7 @@ WATCHED = [
     Assessment,
     Answer,
     ExcludedRespondent,
+    NotificationPreference,
     Plan,
     PlanItem,
     PlanComment,

@@ -247,6 +247,7 @@ def payload(case: Case, world: World) -> dict:
         "plan_status": {"status": "in_progress"},
         "plan_comment": {"text": "On it."},
         "submit": {"confirm": "1"},
+        "due_date": {"due_date": "2099-12-31"},
         "exclude": {
             "respondent": world.sides[case.variant.objects or "A"].former.pk,
             "excluded": "1",
