@@ -58,7 +58,9 @@ WATCHED = [
     Answer,
     ExcludedRespondent,
 ]
-USER_COLUMNS = "id, password, is_superuser, username, email, is_staff, is_active"
+USER_COLUMNS = (
+    "id, password, is_superuser, username, email, is_staff, is_active, first_name, last_name"
+)
 
 
 def data_state() -> list:

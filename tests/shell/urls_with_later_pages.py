@@ -1,5 +1,5 @@
-"""The app's URLs plus the pages other issues will add (the action plan, the account settings
-page), so the tests can show the shell picks them up by name as soon as they exist."""
+"""The app's URLs plus the pages other issues will add (the action plan, notification
+preferences), so the tests can show the pages pick them up by name as soon as they exist."""
 
 from django.http import HttpResponse
 from django.urls import path
@@ -13,6 +13,6 @@ def stand_in(request, **kwargs):
 
 urlpatterns = [
     path("o/<uuid:org_id>/plan/", stand_in, name="org_plan"),
-    path("accounts/settings/", stand_in, name="account_settings"),
+    path("accounts/notifications/", stand_in, name="account_notifications"),
     *app_urlpatterns,
 ]
