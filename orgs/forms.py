@@ -138,3 +138,26 @@ class ConsultantGrantForm(forms.Form):
         help_text="Access goes to a consultant account with this confirmed address; anyone else "
         "gets an invitation to join as a consultant.",
     )
+
+
+class AccountNameForm(forms.ModelForm):
+    """The name colleagues see on team lists, progress grids and invitations."""
+
+    class Meta:
+        model = get_user_model()
+        fields = ["first_name", "last_name"]
+        labels = {"first_name": "First name", "last_name": "Last name"}
+        widgets = {
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+        }
+
+    def clean_first_name(self):
+        # Someone must be named on team lists: an empty name would show as the bare address.
+        name = self.cleaned_data["first_name"].strip()
+        if not name:
+            raise forms.ValidationError("Enter the name colleagues know you by.")
+        return name
+
+    def clean_last_name(self):
+        return self.cleaned_data["last_name"].strip()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from orgs.permissions import OrgAccess, orgs_visible_to
+from orgs.permissions import OrgAccess, orgs_to_switch_to
 
 register = template.Library()
 
@@ -86,9 +86,7 @@ def org_switcher(context):
     if user is None or not user.is_authenticated or not isinstance(access, OrgAccess):
         return {"orgs": []}
     current = access.org
-    orgs = list(
-        orgs_visible_to(user).order_by("name").only("name", "public_id")[: SWITCHER_LIMIT + 1]
-    )
+    orgs = orgs_to_switch_to(user, SWITCHER_LIMIT + 1)
     if len(orgs) < 2:
         return {"orgs": []}
     return {

@@ -1,5 +1,8 @@
-"""Page weight: the questionnaire page's first load (HTML, stylesheets, scripts) as a production
-app server sends it, counted in bytes on the wire.
+"""Page weight: the questionnaire page's first load (HTML, stylesheets, scripts, web fonts) as a
+production app server sends it, counted in bytes on the wire. Issue 13's budget: 120 KB.
+
+Every font face the page's stylesheets declare is counted, although a browser fetches only the
+faces it renders (the questionnaire uses no italic): the figure is an upper bound.
 
 The HTML is counted uncompressed on purpose: it carries a CSRF token, and compressing secrets
 next to reflected input invites BREACH, so there is no GZipMiddleware. Static files are
@@ -7,13 +10,15 @@ compressed ahead of time by collectstatic (WhiteNoise's CompressedManifestStatic
 served under content-hashed names, cacheable for good.
 """
 
+import posixpath
 import re
 
 import pytest
 
 from tests.deploy.pages import HASHED_STATIC, domain_page_read, unhashed_name
 
-BUDGET_BYTES = 100 * 1024
+BUDGET_BYTES = 120 * 1024
+FONT_URL = re.compile(r"url\(['\"]?([^'\")]+\.woff2)['\"]?\)")
 BROWSER_ENCODINGS = {"Accept-Encoding": "gzip, deflate, br"}
 ONE_YEAR = 365 * 24 * 60 * 60
 
@@ -41,10 +46,26 @@ def first_load(one_server) -> tuple[dict[str, int], dict[str, dict[str, str]]]:
         assert asset.status == 200, url
         sizes[url] = len(asset.body)
         headers[url] = asset.headers
+    for url in _fonts_of(browser, links.stylesheets):
+        font = browser.get(url, headers=BROWSER_ENCODINGS)
+        assert font.status == 200, url
+        sizes[url] = len(font.body)
     return sizes, headers
 
 
-def test_questionnaire_first_load_is_under_100_kb(first_load):
+def _fonts_of(browser, stylesheets: list[str]) -> list[str]:
+    """The web fonts the stylesheets declare, as absolute paths (read uncompressed, not counted)."""
+    found: list[str] = []
+    for sheet in stylesheets:
+        text = browser.get(sheet).text
+        for relative in FONT_URL.findall(text):
+            url = posixpath.normpath(posixpath.join(posixpath.dirname(sheet), relative))
+            if url not in found:
+                found.append(url)
+    return found
+
+
+def test_questionnaire_first_load_with_fonts_is_under_120_kb(first_load):
     sizes, headers = first_load
     total = sum(sizes.values())
     print(f"\nQuestionnaire page, first load, bytes on the wire (budget {BUDGET_BYTES:,}):")
@@ -53,6 +74,7 @@ def test_questionnaire_first_load_is_under_100_kb(first_load):
         print(f"  {size:>8,}  {name}  [{encoding}]")
     print(f"  {total:>8,}  total ({total / BUDGET_BYTES:.0%} of budget)")
     assert len(sizes) >= 3  # the HTML, a stylesheet and the autosave script at least
+    assert any(name.endswith(".woff2") for name in sizes), "no web font found in the stylesheets"
     assert total < BUDGET_BYTES
 
 

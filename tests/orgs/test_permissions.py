@@ -2,7 +2,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from orgs.permissions import Perm, Role, org_for_user, orgs_visible_to, roles_in
+from orgs.permissions import (
+    Perm,
+    Role,
+    org_for_user,
+    orgs_to_switch_to,
+    orgs_visible_to,
+    roles_in,
+)
 
 
 def test_leader_has_leader_role(personas):
@@ -86,3 +93,39 @@ def test_roles_query_names_the_real_tables():
 def test_malformed_org_id_gets_404(personas):
     with pytest.raises(Http404):
         org_for_user(personas.leader_a, "not-a-uuid", Perm.VIEW)
+
+
+def test_switcher_query_returns_what_orgs_visible_to_returns(personas):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from tests.factories import AssignmentFactory, MembershipFactory, OrganizationFactory
+
+    # A second org each for the leader and the consultant, one of them requiring MFA, so that
+    # membership, assignment, staff and the MFA rule all decide something.
+    locked = OrganizationFactory(name="Locked Co", require_mfa=True)
+    MembershipFactory(org=locked, user=personas.leader_a)
+    AssignmentFactory(consultant=personas.consultant_a, org=personas.org_b)
+    TOTP.activate(personas.member_a, generate_totp_secret())
+    MembershipFactory(org=locked, user=personas.member_a)
+    people = [
+        personas.leader_a,
+        personas.member_a,
+        personas.consultant_a,
+        personas.consultant_other,
+        personas.staff,
+        personas.outsider,
+    ]
+    for user in people:
+        expected = [o.pk for o in orgs_visible_to(user).order_by("name", "id")]
+        assert [o.pk for o in orgs_to_switch_to(user, 50)] == expected, user.email
+    assert [o.name for o in orgs_to_switch_to(personas.staff, 1)] == ["Acme CS"]
+
+
+def test_switcher_query_names_the_real_tables():
+    from allauth.mfa.models import Authenticator
+
+    from orgs.models import ConsultantAssignment, Membership, Organization
+    from orgs.permissions import SWITCHER_SQL
+
+    for model in (Organization, Membership, ConsultantAssignment, Authenticator):
+        assert f" {model._meta.db_table} " in SWITCHER_SQL

@@ -454,6 +454,9 @@ SITE_ROWS = [
         people(MOVED, anonymous=LOGIN),
         data="reauthenticate",
     ),
+    # The account settings page: only ever the signed-in user's own name.
+    Row("account_settings", "GET", (), SIGNED_IN_ONLY),
+    Row("account_settings", "POST", (), people(DONE, anonymous=LOGIN), data="account_name"),
     Row("account_email", "GET", (), SIGNED_IN_ONLY),
     Row("account_email", "POST", (), people(DONE, anonymous=LOGIN), data="add_email"),
     Row("account_email_verification_sent", "GET", (), EVERYONE),

@@ -65,7 +65,9 @@ WATCHED = [
     PlanComment,
     PlanEvent,
 ]
-USER_COLUMNS = "id, password, is_superuser, username, email, is_staff, is_active"
+USER_COLUMNS = (
+    "id, password, is_superuser, username, email, is_staff, is_active, first_name, last_name"
+)
 
 
 def data_state() -> list:

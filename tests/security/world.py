@@ -269,6 +269,7 @@ def payload(case: Case, world: World) -> dict:
         "password_reset": {"email": "someone@example.com"},
         "set_password": {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
         "reauthenticate": {"password": PASSWORD},
+        "account_name": {"first_name": "Renamed", "last_name": "Person"},
         "add_email": {"action_add": "", "email": "second-address@example.com"},
         "totp": {"code": "123456"},
         "new_org": {"name": "Brand New Co"},

@@ -233,28 +233,19 @@ def account_menu_links(html: str) -> list[tuple[str, str]]:
     ]
 
 
-def test_account_menu_falls_back_to_the_password_page_and_offers_log_out(personas, client_for):
+def test_account_menu_leads_to_account_settings_and_security_and_offers_log_out(
+    personas, client_for
+):
     html = (
         client_for(personas.leader_a)
         .get(reverse("org_home", args=[personas.org_a.public_id]))
         .content.decode()
     )
     links = account_menu_links(html)
-    assert ("Account settings", reverse("account_change_password")) in links
+    assert links[0] == ("Account settings", reverse("account_settings"))
+    assert ("Security", reverse("mfa_index")) in links
     assert len({href for _, href in links}) == len(links)  # no two entries to the same page
     assert f'action="{reverse("account_logout")}"' in html
-
-
-@pytest.mark.urls("tests.shell.urls_with_later_pages")
-def test_account_menu_links_to_account_settings_once_that_page_exists(personas, client_for):
-    html = (
-        client_for(personas.leader_a)
-        .get(reverse("org_home", args=[personas.org_a.public_id]))
-        .content.decode()
-    )
-    links = account_menu_links(html)
-    assert links[0] == ("Account settings", "/accounts/settings/")
-    assert ("Security", reverse("mfa_index")) in links
 
 
 def test_footer_shows_the_version_and_the_contact_address(client, settings, db):
