@@ -203,6 +203,9 @@ SWEPT: dict[str, list[Sweep]] = {
         )
     ],
     "admin:index": [Sweep(STAFF, lambda w: reverse("admin:index"))],
+    "org_plan": [Sweep(LEADER, _org("org_plan"))],
+    "account_notifications": [Sweep(LEADER, lambda w: reverse("account_notifications"))],
+    "assessment_start_confirm": [Sweep(LEADER, _org("assessment_start_confirm"))],
 }
 
 POST_ONLY = "takes POST only: a GET answers 405"
@@ -217,6 +220,13 @@ EXCLUDED: dict[str, str] = {
     "consultant_grant": POST_ONLY,
     "consultant_revoke": POST_ONLY,
     "consultant_invitation_revoke": POST_ONLY,
+    "assessment_due_date": POST_ONLY,
+    "assessment_remind": POST_ONLY,
+    "plan_adopt": POST_ONLY,
+    "plan_item_update": POST_ONLY,
+    "plan_item_comment": POST_ONLY,
+    "plan_csv": DOWNLOAD + " (CSV)",
+    "plan_ics": DOWNLOAD + " (iCalendar)",
     "assessment_pdf": DOWNLOAD + " (PDF)",
     "compare_pdf": DOWNLOAD + " (PDF)",
     "compare_csv": DOWNLOAD + " (CSV)",
