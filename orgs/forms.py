@@ -89,7 +89,7 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = [*PROFILE_FIELDS, "require_mfa"]
+        fields = [*PROFILE_FIELDS, "paper_size", "require_mfa"]
         help_texts = {
             "arr_band": "Used to rank roadmap actions and to compare you with peers; not scored.",
         }
@@ -97,6 +97,7 @@ class OrganizationForm(forms.ModelForm):
     def __init__(self, *args, mfa_setter=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.mfa_setter = mfa_setter
+        self.fields["paper_size"].required = False
         if mfa_setter is None:
             del self.fields["require_mfa"]
         # Django labels a model field's empty choice "---------"; say what to do instead.
@@ -105,6 +106,10 @@ class OrganizationForm(forms.ModelForm):
                 ("", "---------")
             ]:
                 field.choices = [("", EMPTY_CHOICE), *field.choices[1:]]
+
+    def clean_paper_size(self):
+        # A form posted without the field (an older page, a script) keeps the stored size.
+        return self.cleaned_data.get("paper_size") or self.instance.paper_size
 
     def clean_require_mfa(self):
         required = self.cleaned_data["require_mfa"]
