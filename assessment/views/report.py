@@ -1,5 +1,6 @@
 """The report: the result page with roadmap and targets, and its PDF."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -63,8 +64,6 @@ def _wants_fragment(request) -> bool:
 @require_POST
 def targets_update(request, org_id, assessment_id):
     access, assessment = load_assessment(request.user, org_id, assessment_id, Perm.RUN_ASSESSMENT)
-    if assessment.is_draft:
-        raise Http404("A draft has no report yet.")
     targets = {
         name.removeprefix("target-"): value
         for name, value in request.POST.items()
@@ -76,6 +75,9 @@ def targets_update(request, org_id, assessment_id):
         error = f"{exc} No target was changed."
         if _wants_fragment(request):
             return JsonResponse({"error": error}, status=400)
+        if assessment.is_draft:  # no report to show the error on: its review page says it
+            messages.error(request, error)
+            return redirect("assessment_review", **url_args(assessment))
         return _page(request, access, assessment, status=400, targets_error=error)
     prerender.report_pdf_prerender_soon(assessment)
     if _wants_fragment(request):
