@@ -67,8 +67,8 @@ def test_a_capped_result_names_the_first_missing_foundation_and_counts_the_rest(
     caps = (CapFact("gate", "Customer tiers", 2, "a"), CapFact("gate", "Onboarding", 2, "b"))
     text = narrative(facts(stage=2, score_stage=3, caps=caps))[2]
     assert text == (
-        "Its scores alone would say Predictive, but a missing foundation (\u201cCustomer tiers\u201d)"
-        " holds it at Proactive, with 1 more foundation missing."
+        "Its scores alone would say Predictive, but a missing foundation "
+        "(\u201cCustomer tiers\u201d) holds it at Proactive, with 1 more foundation missing."
     )
 
 

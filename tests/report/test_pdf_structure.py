@@ -96,7 +96,7 @@ def _descendants(box):
 
 
 def page_blocks(document):
-    """Per page: the elements laid out on it, in order, as (tag, classes, element) of block boxes."""
+    """Per page: its block and table-row boxes, in order."""
     for page in document.pages:
         seen = []
         for box in _descendants(page._page_box):
