@@ -113,7 +113,10 @@ def report_pdf(request, org_id, assessment_id):
         assessment=assessment, tags=org_tags(access.org), with_appendix=with_appendix
     )
 
+    rendered = []
+
     def html() -> str:
+        rendered.append(True)
         # Only a real render counts (a stored copy costs nothing): renders hold a CPU for up to
         # seconds, and a loop of them slowed every other user's pages.
         wait = ratelimits.hit(ratelimits.PDF_RENDERS_PER_USER, str(request.user.pk))
@@ -137,4 +140,6 @@ def report_pdf(request, org_id, assessment_id):
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Whether the pre-rendered copy served this download: for operators and the end-to-end test.
+    response["X-Report-Pdf"] = "rendered" if rendered else "stored"
     return response
