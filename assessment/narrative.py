@@ -121,8 +121,10 @@ def narrative(facts: Facts) -> list[str]:
 
 
 def strengths(facts: Facts) -> list[DomainFact]:
-    """Up to three highest-scoring domains."""
-    return strongest(facts)[:HIGHLIGHTS]
+    """The highest-scoring domains: three, or the top half when fewer than six are scored (so
+    with two domains the weaker one is never called a strength)."""
+    ranked = strongest(facts)
+    return ranked[: min(HIGHLIGHTS, len(ranked) // 2 or len(ranked))]
 
 
 def gaps(facts: Facts) -> list[DomainFact]:

@@ -123,9 +123,18 @@ def test_strengths_are_the_three_highest_and_gaps_never_repeat_them():
     assert [d.key for d in gaps(subject)] == ["f", "e", "d"]
 
 
-def test_with_few_domains_a_gap_is_never_also_a_strength():
+def test_with_few_domains_the_top_half_are_strengths_and_the_rest_gaps():
     subject = facts(domains=two_domains(40.0, 60.0))
-    assert [d.key for d in strengths(subject)] == ["a", "b"]
+    assert [d.key for d in strengths(subject)] == ["a"]
+    assert [d.key for d in gaps(subject)] == ["b"]
+    five = tuple(DomainFact(k, k, s, 3, 4) for k, s in zip("abcde", [9, 8, 7, 6, 5], strict=True))
+    assert [d.key for d in strengths(facts(domains=five))] == ["a", "b"]
+    assert [d.key for d in gaps(facts(domains=five))] == ["e", "d", "c"]
+
+
+def test_a_single_scored_domain_is_a_strength_and_no_gap():
+    subject = facts(domains=(DomainFact("a", "Alpha", 50.0, 3, 4),))
+    assert [d.key for d in strengths(subject)] == ["a"]
     assert gaps(subject) == []
 
 

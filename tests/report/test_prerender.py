@@ -1,7 +1,8 @@
 """Pre-rendered PDFs (assessment/prerender.py), with the database task backend and the library's
 own worker step run in this process (tests/tasks/conftest.py): a submit, a target change and a
 branding change each queue a render; the render is idempotent; the next download is served from
-what it stored. The same path through a real `db_worker` process: tests/tasks/test_prerender_worker.py."""
+what it stored. The same path through a real `db_worker` process:
+tests/tasks/test_prerender_worker.py."""
 
 from unittest import mock
 
