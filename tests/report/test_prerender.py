@@ -7,6 +7,7 @@ tests/tasks/test_prerender_worker.py."""
 from unittest import mock
 
 import pytest
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from assessment.models import Assessment, ReportPdf
@@ -116,3 +117,42 @@ def test_a_cold_cache_download_renders_in_the_request(report_assessment, persona
     assert response.status_code == 200
     assert response["X-Report-Pdf"] == "rendered"
     assert ReportPdf.objects.filter(assessment=report_assessment).count() == 1
+
+
+def test_a_leader_sets_us_letter_on_the_profile_and_a_render_is_queued(
+    tasks_in_database, scenario, personas, client_for, django_capture_on_commit_callbacks
+):
+    _, current = scenario
+    org = personas.org_a
+    profile = {"name": org.name, "paper_size": "letter"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(personas.leader_a).post(
+            reverse("org_profile", args=[org.public_id]), profile
+        )
+    assert response.status_code == 302
+    org.refresh_from_db()
+    assert org.paper_size == "letter"
+    assert queued_renders() == [current.pk]
+
+
+def test_an_unknown_paper_size_is_refused_and_nothing_changes(personas, client_for):
+    org = personas.org_a
+    response = client_for(personas.leader_a).post(
+        reverse("org_profile", args=[org.public_id]), {"name": org.name, "paper_size": "a3"}
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice. a3 is not one of the available choices." in (
+        response.content.decode()
+    )
+    org.refresh_from_db()
+    assert org.paper_size == "a4"
+
+
+def test_a_profile_post_without_a_paper_size_keeps_the_stored_one(personas, client_for):
+    org = personas.org_a
+    type(org).objects.filter(pk=org.pk).update(paper_size="letter")
+    client_for(personas.leader_a).post(
+        reverse("org_profile", args=[org.public_id]), {"name": "Renamed CS"}
+    )
+    org.refresh_from_db()
+    assert (org.name, org.paper_size) == ("Renamed CS", "letter")

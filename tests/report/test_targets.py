@@ -216,3 +216,38 @@ def test_targets_on_a_draft_are_refused(personas, mini_version, client_for):
     assert response.redirect_chain[-1][0] == url("assessment_review", draft)
     assert escape(f"{TARGETS_NEED_SUBMITTED} No target was changed.") in response.content.decode()
     assert stored_targets(draft) == {}
+
+
+def test_the_inline_editor_gets_the_new_roadmap_gaps_and_lines_without_a_page(
+    report_assessment, personas, client_for
+):
+    # What static/js/report-targets.js sends: the form's fields and the fragment header.
+    response = client_for(personas.leader_a).post(
+        url("assessment_targets", report_assessment),
+        {"target-alpha": "2"},
+        headers={"X-Report-Fragment": "1"},
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert data["message"] == "Targets saved; the roadmap below follows them."
+    assert data["rows"]["alpha"] == {
+        "gap": "at target",
+        "line": "A missing foundation here caps the overall stage. It slipped since last time.",
+    }
+    assert data["rows"]["beta"]["gap"] == "1 stage"
+    assert roadmap_titles(data["roadmap"]) == ["Do beta embedded work 12"]
+    assert data["roadmap"].startswith('<section class="report-section roadmap" id="roadmap"')
+    assert stored_targets(report_assessment) == {"alpha": 2}
+
+
+def test_the_inline_editor_gets_a_refusal_as_json_and_nothing_changes(
+    report_assessment, personas, client_for
+):
+    response = client_for(personas.leader_a).post(
+        url("assessment_targets", report_assessment),
+        {"target-alpha": "9"},
+        headers={"X-Report-Fragment": "1"},
+    )
+    assert response.status_code == 400
+    assert response.json() == {"error": f"{TARGET_OUT_OF_RANGE} No target was changed."}
+    assert stored_targets(report_assessment) == {}
