@@ -4,10 +4,12 @@ the bare write view (a baseline) and the printed table.
 Not to be confused with assessment/benchmark.py, the peer-benchmark feature.
 """
 
+import re
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape, unescape
 from pathlib import Path
 
 from django.conf import settings
@@ -18,10 +20,13 @@ from django.http import JsonResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from assessment import services
 from assessment.bank import bank_load
 from assessment.models import Answer, Assessment
+from assessment.pdf import PDF_BASE_URL, PRINT_STYLESHEET, StaticOnlyFetcher
 from config.urls import urlpatterns as app_urlpatterns
 from orgs.demo import CONSULTANT_EMAIL, DEMO_ORGS, demo_build, demo_build_portfolio
 from orgs.models import Consultant, ConsultantAssignment, Membership, Organization
@@ -329,3 +334,45 @@ def bench_plan_ensure(org, *, items: int = BENCH_PLAN_ITEMS) -> None:
         )
         for n in range(have, items)
     )
+
+
+# --- the plain-text floor ------------------------------------------------------------------------
+
+_BLOCK_END = re.compile(
+    r"</(?:p|li|h[1-6]|td|th|dt|dd|figcaption|caption|div|section|text|title)>|<br\s*/?>", re.I
+)
+_TAG = re.compile(r"<[^>]+>")
+_HIDDEN = re.compile(r"<(style|script|head)\b.*?</\1>", re.I | re.S)
+# The print stylesheet's fonts and base text style, nothing else.
+FLOOR_CSS = """
+@font-face { font-family: "Inter"; font-weight: 400; src: url("../fonts/inter-latin-regular.woff2") format("woff2"); }
+@font-face { font-family: "Inter"; font-weight: 600; src: url("../fonts/inter-latin-semibold.woff2") format("woff2"); }
+@font-face { font-family: "Inter"; font-weight: 700; src: url("../fonts/inter-latin-bold.woff2") format("woff2"); }
+@page { size: A4; margin: 18mm 16mm 20mm; }
+html { font-family: "Inter", sans-serif; font-size: 9.5pt; line-height: 1.4; }
+p { margin: 0 0 2mm; }
+"""  # noqa: E501 - one @font-face per line reads best
+
+
+def plain_text_html(html: str) -> str:
+    """The words of `html` as plain paragraphs, one per block of the original: the text a
+    render must lay out at the least, without boxes, tables, charts or page rules."""
+    text = _BLOCK_END.sub("\n", _HIDDEN.sub("", html))
+    paragraphs = [" ".join(unescape(_TAG.sub(" ", line)).split()) for line in text.split("\n")]
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs if p)
+    return f"<!doctype html><html lang='en'><body>{body}</body></html>"
+
+
+def plain_text_floor_render(html: str) -> bytes:
+    """Bare WeasyPrint on `plain_text_html(html)` with the report's Inter fonts (fetched as our
+    own static files): the floor a report render is compared with."""
+    font_config = FontConfiguration()
+    css = CSS(
+        string=FLOOR_CSS,
+        base_url=PDF_BASE_URL + settings.STATIC_URL.lstrip("/") + PRINT_STYLESHEET,
+        url_fetcher=StaticOnlyFetcher(),
+        font_config=font_config,
+    )
+    return HTML(
+        string=plain_text_html(html), base_url=PDF_BASE_URL, url_fetcher=StaticOnlyFetcher()
+    ).write_pdf(stylesheets=[css], font_config=font_config)

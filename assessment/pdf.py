@@ -66,12 +66,18 @@ def _print_css(font_config: FontConfiguration) -> CSS:
     )
 
 
-def render_pdf(html: str) -> bytes:
+def render_document(html: str):
+    """The laid-out WeasyPrint document (pages and their boxes): what the PDF is written from,
+    and what the page-break tests read."""
     fetcher = StaticOnlyFetcher()
     font_config = FontConfiguration()
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf(
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render(
         stylesheets=[_print_css(font_config)], font_config=font_config
     )
+
+
+def render_pdf(html: str) -> bytes:
+    return render_document(html).write_pdf()
 
 
 def render_pdf_bounded(html: str, timeout: float = RENDER_TIMEOUT_SECONDS) -> bytes:

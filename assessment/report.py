@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.template.loader import render_to_string
 
-from assessment import charts, practice_roadmap, roadmap
+from assessment import charts, narrative, practice_roadmap, roadmap
+from assessment.branding import Branding, branding_for
 from assessment.models import Action, Assessment
 from assessment.scoring import STAGE_NAMES, Result, Thresholds, phase_of
 from assessment.snapshot import snapshot_result
@@ -23,6 +24,7 @@ class DomainRow:
     plan: roadmap.DomainPlan
     previous_score: float | None = None
     previous_stage: int | None = None
+    line: str = ""  # one interpretive sentence (assessment/narrative.py)
 
     @property
     def delta(self) -> float | None:
@@ -101,6 +103,9 @@ class AppendixQuestion:
     gate: dict | None
     choices: tuple[AppendixChoice, ...]
     notes: tuple[tuple[str, str], ...]  # (respondent, note)
+    # With several respondents, each one's answer in snapshot order ("3", "DK" or "—"), for the
+    # per-respondent matrix.
+    cells: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,13 @@ class Report:
     warnings: tuple[practice_roadmap.Warning, ...] = ()
     # The org's action plan as this report sees it (plans.services.ReportPlan).
     plan: object = None
+    # The executive summary (assessment/narrative.py) and who prepared the report.
+    summary: list[str] = field(default_factory=list)
+    strengths: list[narrative.DomainFact] = field(default_factory=list)
+    gaps: list[narrative.DomainFact] = field(default_factory=list)
+    priorities: list[str] = field(default_factory=list)
+    branding: Branding | None = None
+    with_appendix: bool = True
 
     @property
     def phase(self) -> str:
@@ -296,7 +308,16 @@ def _appendix(snapshot: dict) -> list[AppendixDomain]:
             notes = tuple(
                 (names.get(a["respondent"], "?"), a["note"]) for a in answers if a["note"]
             )
-            questions.append(AppendixQuestion(question["text"], question["gate"], choices, notes))
+            cells: tuple[str, ...] = ()
+            if len(names) > 1:
+                given = {
+                    a["respondent"]: "DK" if a["dont_know"] else str(a["level"] or "—")
+                    for a in answers
+                }
+                cells = tuple(given.get(r, "—") for r in names)
+            questions.append(
+                AppendixQuestion(question["text"], question["gate"], choices, notes, cells)
+            )
         domains.append(AppendixDomain(domain["name"], tuple(questions)))
     return domains
 
@@ -385,14 +406,30 @@ def report_build(*, assessment: Assessment, with_appendix: bool = True) -> Repor
             stage_after=result.stage,
             score_delta=round(result.overall_score - previous.overall_score, 1),
         )
-    domain_rows = [
-        DomainRow(
+    question_domain = {q["key"]: domain for domain, q in questions}
+    cap_domains = [
+        r.key if r.kind == "domain" else question_domain.get(r.key, "") for r in result.cap_reasons
+    ]
+    if practice_horizons:
+        steps = [s.action.title for h in practice_horizons for s in h.steps]
+    else:
+        steps = [item.action.title for h in plan.horizons for item in h.items]
+    facts = narrative.facts_from(
+        org=assessment.org.name,
+        result=result,
+        plans=plan.domains,
+        cap_domains=cap_domains,
+        steps=steps,
+    )
+    domain_rows = []
+    for p, fact in zip(plan.domains, facts.domains, strict=True):
+        row = DomainRow(
             plan=p,
             previous_score=before[p.key].score if p.key in before else None,
             previous_stage=before[p.key].stage if p.key in before else None,
         )
-        for p in plan.domains
-    ]
+        line = narrative.domain_line(fact, capping=p.key in cap_domains, regressed=row.regressed)
+        domain_rows.append(DomainRow(row.plan, row.previous_score, row.previous_stage, line))
     radar = charts.radar(
         [p.name for p in plan.domains],
         [
@@ -415,6 +452,12 @@ def report_build(*, assessment: Assessment, with_appendix: bool = True) -> Repor
         appendix=_appendix(snapshot) if with_appendix else [],
         practice_horizons=practice_horizons,
         warnings=warnings,
+        summary=narrative.narrative(facts),
+        strengths=narrative.strengths(facts),
+        gaps=narrative.gaps(facts),
+        priorities=narrative.priorities(facts),
+        branding=branding_for(assessment.org),
+        with_appendix=with_appendix,
     )
     report.plan = plan_services.report_plan(
         assessment=assessment,
@@ -427,14 +470,15 @@ def report_build(*, assessment: Assessment, with_appendix: bool = True) -> Repor
     return report
 
 
-def report_pdf_html(*, assessment: Assessment, org) -> str:
-    """The HTML a report PDF is rendered from: the download view's and the benchmarks' (which
-    must time exactly what users get)."""
+def report_pdf_html(*, assessment: Assessment, org, with_appendix: bool = True) -> str:
+    """The HTML a report PDF is rendered from: the download view's, the pre-render task's and
+    the benchmarks' (which must time exactly what users get)."""
     context = {
         "org": org,
         "assessment": assessment,
         "pdf": True,
-        "report": report_build(assessment=assessment),
+        "report": report_build(assessment=assessment, with_appendix=with_appendix),
         "stages": STAGE_NAMES,
+        "paper": "letter" if org.paper_size == "letter" else "a4",
     }
     return render_to_string("assessment/report_pdf.html", context)

@@ -349,13 +349,22 @@ def assessment_targets_set(*, assessment: Assessment, targets: dict[str, str]) -
     return merged
 
 
-PDF_LAYOUT_VERSION = 2  # bump when the report template changes what a PDF shows
+PDF_LAYOUT_VERSION = 3  # bump when the report template changes what a PDF shows
 
 
-def report_pdf_key(*, assessment: Assessment, tags: frozenset[str]) -> str:
-    """Everything a PDF shows besides the frozen snapshot: targets, the org's name and profile
-    tags, the layout version. Same key, same bytes."""
+def report_pdf_key(
+    *, assessment: Assessment, tags: frozenset[str], with_appendix: bool = True
+) -> str:
+    """Everything a PDF shows besides the frozen snapshot: targets, the org's name, profile
+    tags and paper size, the branding on its cover, whether the appendix is in, the layout
+    version. Same key, same bytes."""
+    from assessment.branding import branding_for  # the white-label module imports models
+
+    brand = branding_for(assessment.org)
     material = {
+        "paper": assessment.org.paper_size,
+        "branding": [brand.firm_name, brand.logo_url or "", brand.accent],
+        "appendix": with_appendix,
         "assessment": str(assessment.public_id),
         "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else "",
         "targets": dict(sorted(assessment.targets.items())),

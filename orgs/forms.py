@@ -89,7 +89,7 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = [*PROFILE_FIELDS, "reassess_after_days", "require_mfa"]
+        fields = [*PROFILE_FIELDS, "reassess_after_days", "paper_size", "require_mfa"]
         help_texts = {
             "arr_band": "Used to rank roadmap actions and to compare you with peers; not scored.",
         }
@@ -97,6 +97,7 @@ class OrganizationForm(forms.ModelForm):
     def __init__(self, *args, mfa_setter=None, with_reminders=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.mfa_setter = mfa_setter
+        self.fields["paper_size"].required = False
         if mfa_setter is None:
             del self.fields["require_mfa"]
         if with_reminders:
@@ -115,6 +116,10 @@ class OrganizationForm(forms.ModelForm):
     def clean_reassess_after_days(self):
         days = self.cleaned_data["reassess_after_days"]
         return self.instance.reassess_after_days if days is None else days
+
+    def clean_paper_size(self):
+        # A form posted without the field (an older page, a script) keeps the stored size.
+        return self.cleaned_data.get("paper_size") or self.instance.paper_size
 
     def clean_require_mfa(self):
         required = self.cleaned_data["require_mfa"]

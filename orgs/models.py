@@ -35,6 +35,10 @@ class Organization(models.Model):
         GROWING = "1-3y", "1–3 years"
         ESTABLISHED = "3y+", "3 years or more"
 
+    class PaperSize(models.TextChoices):
+        A4 = "a4", "A4"
+        LETTER = "letter", "US Letter"
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60)
@@ -45,6 +49,13 @@ class Organization(models.Model):
     team_size = models.CharField("CS team size", max_length=8, choices=TeamSize.choices, blank=True)
     team_age = models.CharField("CS team age", max_length=10, choices=TeamAge.choices, blank=True)
     industry = models.CharField(max_length=80, blank=True)
+    paper_size = models.CharField(
+        "PDF paper size",
+        max_length=8,
+        choices=PaperSize.choices,
+        default=PaperSize.A4,
+        help_text="The page size of this organization's PDF reports.",
+    )
     require_mfa = models.BooleanField(
         "require two-factor authentication",
         default=False,

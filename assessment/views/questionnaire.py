@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessment import selectors, services
+from assessment import prerender, selectors, services
 from assessment.models import NOTE_MAX_LENGTH
 from assessment.views.access import load_assessment, url_args
 from orgs.permissions import Perm, org_for_user
@@ -285,4 +285,6 @@ def submit(request, org_id, assessment_id):
         log.exception("Submit of assessment %s failed in the database", assessment.public_id)
         messages.error(request, SUBMIT_FAILED)
         return redirect("assessment_review", **url_args(assessment))
+    # The first download then finds its PDF ready (a repeated submit re-queues a no-op).
+    prerender.report_pdf_prerender_soon(assessment)
     return redirect("assessment_result", **url_args(assessment))

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessment.prerender import report_pdf_prerender_org
 from assessment.selectors import open_draft, respondent_progress, submitted_assessments
 from orgs import ratelimits, services
 from orgs.forms import ConsultantGrantForm, InvitationForm, OrganizationForm
@@ -75,6 +76,10 @@ def org_profile(request, org_id):
     )
     if request.method == "POST" and form.is_valid():
         form.save()
+        if form.changed_data:
+            # Name, profile tags and paper size are all in the PDF's cache key: have the new
+            # one ready (a change that alters nothing printed re-renders nothing).
+            report_pdf_prerender_org(access.org)
         messages.success(request, "Profile saved.")
         return redirect("org_home", org_id=access.org.public_id)
     return render(

@@ -9,8 +9,10 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from assessment.branding import branding_for
 from assessment.compare import comparison_build
 from assessment.exports import comparison_csv_rows
 from assessment.pdf import PdfRenderError, render_pdf_bounded
@@ -121,7 +123,20 @@ def compare_pdf(request):
     wait = ratelimits.hit(ratelimits.PDF_RENDERS_PER_USER, str(request.user.pk))
     if wait is not None:
         return ratelimits.too_many(request, wait, ratelimits.PDF_LIMITED)
-    html = render_to_string("orgs/compare_pdf.html", {"comparison": comparison})
+    # The consultant's firm, branded as the reports of the clients compared are.
+    brand = branding_for(comparison.columns[0].org)
+    consultant = getattr(request.user, "consultant", None)
+    firm = (consultant.company if consultant else "") or brand.firm_name
+    html = render_to_string(
+        "orgs/compare_pdf.html",
+        {
+            "comparison": comparison,
+            "consultant": request.user.get_full_name() or request.user.email,
+            "firm": firm,
+            "brand": brand,
+            "today": timezone.localdate(),
+        },
+    )
     try:
         pdf = render_pdf_bounded(html)
     except PdfRenderError as exc:

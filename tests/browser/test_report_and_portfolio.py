@@ -44,15 +44,19 @@ def test_leader_sets_a_target_sees_the_roadmap_change_and_downloads_the_pdf(page
     assert segmentation_items.count() > 0
     before = roadmap_titles(page)
 
-    # Hold Segmentation at Reactive: its actions leave the roadmap.
-    page.get_by_label("Segmentation & Coverage").select_option(label="Reactive")
-    page.get_by_role("button", name="Update the roadmap").click()
-    expect(page.get_by_text("Targets saved")).to_be_visible()
+    # Hold Segmentation at Reactive, in the domain table: the change saves itself and the
+    # roadmap is swapped in place, the page staying where it is.
+    url = page.url
+    page.get_by_label("Target for Segmentation & Coverage").select_option(label="Reactive")
+    expect(page.locator(".targets-status")).to_have_text(
+        "Targets saved; the roadmap below follows them."
+    )
     expect(segmentation_items).to_have_count(0)
     assert roadmap_titles(page) != before
+    assert page.url == url
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download PDF").click()
+        page.get_by_role("button", name="Download PDF").click()
     download = download_info.value
     assert download.suggested_filename.startswith("stagewise-")
     reader = PdfReader(download.path())
@@ -84,8 +88,8 @@ def test_demo_consultant_compares_three_clients_exports_csv_and_downloads_a_pdf(
 
     page.get_by_role("link", name="← Portfolio").click()
     page.get_by_role("row", name=names[0]).get_by_role("link", name="2026").first.click()
-    expect(page.get_by_role("heading", name=names[0])).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Maturity report {names[0]}")).to_be_visible()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download PDF").click()
+        page.get_by_role("button", name="Download PDF").click()
     reader = PdfReader(download_info.value.path())
     assert names[0] in reader.pages[0].extract_text()

@@ -21,6 +21,8 @@ def test_bench_report_prints_every_row_of_its_table(output):
         bench_report.ROW_HTML,
         bench_report.ROW_PDF,
         bench_report.ROW_BARE,
+        bench_report.ROW_FLOOR,
+        bench_report.RATIO_FLOOR,
         bench_report.ROW_CACHED,
         bench_report.RATIO_BARE,
         bench_report.RATIO_CACHED,

@@ -104,7 +104,7 @@ def test_canary_counts_a_real_request(canary):
 
 
 def test_report_page_shows_hostile_org_name_escaped(hostile):
-    assert f'<h1 id="cover-heading">{escape(hostile.payload)}</h1>' in hostile.html
+    assert f'<span class="report-title-org">{escape(hostile.payload)}</span>' in hostile.html
 
 
 def test_report_page_shows_hostile_note_escaped(hostile):

@@ -26,9 +26,9 @@ from tests.report.conftest import (
     url,
 )
 
-# The fixture's report: a cover page, two pages of summary, radar, table, roadmap and gaps, and
-# the appendix, which starts on a page of its own.
-EXPECTED_PAGES = 4
+# The fixture's report: the cover, the contents, the one-page summary, domains with roadmap,
+# since last time and gaps, and the appendix, which starts on a page of its own.
+EXPECTED_PAGES = 6
 
 
 @pytest.fixture
@@ -120,21 +120,23 @@ def test_pdf_parses_with_the_expected_page_count(pdf_bytes):
 def test_pdf_cover_page_stands_alone(pages):
     cover = squash(pages[0])
     assert "Acme CS" in cover
-    assert "Proactive Walk" in cover
-    assert "Executive summary" not in cover
+    assert "Prepared for" in cover and "CONFIDENTIAL" in cover
+    assert "EXECUTIVE SUMMARY" not in cover
     assert "Page 1 of" not in cover  # the cover has no footer
 
 
-def test_pdf_body_starts_on_page_two_and_appendix_on_its_own_page(pages):
-    assert pages[1].startswith("Executive summary")
+def test_pdf_contents_on_page_two_body_on_three_and_appendix_on_its_own_page(pages):
+    assert "Contents" in pages[1]
+    assert pages[2].startswith("EXECUTIVE SUMMARY")
     assert pages[-1].startswith("Appendix: every answer")
-    assert not any("Appendix: every answer" in page for page in pages[:-1])
+    assert not any("Appendix: every answer" in page for page in pages[2:-1])
 
 
 def test_pdf_shows_org_name_and_both_stage_scales(pages):
     text = squash(" ".join(pages))
-    assert "Acme CS is Proactive (Walk)." in text
-    assert "Stage 2 of 5 on the five-stage scale · Walk on Crawl / Walk / Run" in text
+    assert "Acme CS is Proactive Walk" in text
+    assert "Acme CS works at the Proactive (Walk) stage, stage 2 of 5." in text
+    assert "CRAWL WALK RUN" in text
 
 
 def test_pdf_lists_every_roadmap_item(pages, rendered):

@@ -36,7 +36,8 @@ def stored_targets(assessment) -> dict:
 def test_leader_sets_a_target_and_it_is_stored(report_assessment, personas, client_for):
     response = post_targets(client_for(personas.leader_a), report_assessment, alpha="4")
     assert response.status_code == 302
-    assert response.url == url("assessment_result", report_assessment) + "#roadmap"
+    # Back at the domain table, where the confirmation sits beside the form just used.
+    assert response.url == url("assessment_result", report_assessment) + "?saved=1#domains"
     assert stored_targets(report_assessment) == {"alpha": 4}
 
 
@@ -80,7 +81,12 @@ def test_target_shows_in_the_domain_table(report_assessment, personas, client_fo
     rows, _ = table_rows(
         client.get(url("assessment_result", report_assessment)).content.decode(), "domain-table"
     )
-    assert rows[1][:5] == ["Alpha Domain", "37.5", "Proactive", "Embedded", "3 stages"]
+    assert rows[1][0].startswith("Alpha Domain")
+    assert rows[1][1:3] == ["37.5", "Proactive"]
+    assert rows[1][4] == "3 stages"
+    page = squash(client.get(url("assessment_result", report_assessment)).content.decode())
+    alpha_select = page.split('name="target-alpha">')[1].split("</select>")[0]
+    assert '<option value="5" selected>Embedded</option>' in alpha_select
 
 
 def test_domain_set_to_its_current_stage_loses_its_actions(report_assessment, personas, client_for):
@@ -91,7 +97,7 @@ def test_domain_set_to_its_current_stage_loses_its_actions(report_assessment, pe
     page = client.get(url("assessment_result", report_assessment)).content.decode()
     assert roadmap_titles(page) == ["Do beta embedded work 12"]
     rows, _ = table_rows(page, "domain-table")
-    assert rows[1][3:5] == ["Proactive", "at target"]
+    assert rows[1][4] == "at target"
 
 
 def test_target_two_stages_up_never_brings_actions_two_stages_ahead(
@@ -176,7 +182,7 @@ def test_bad_target_is_refused_with_a_clear_message_and_nothing_stored(
         follow=True,
     )
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert escape(f"{message} No target was changed.") in page
     assert "Targets saved" not in page
     assert stored_targets(report_assessment) == {}
@@ -210,3 +216,38 @@ def test_targets_on_a_draft_are_refused(personas, mini_version, client_for):
     assert response.redirect_chain[-1][0] == url("assessment_review", draft)
     assert escape(f"{TARGETS_NEED_SUBMITTED} No target was changed.") in response.content.decode()
     assert stored_targets(draft) == {}
+
+
+def test_the_inline_editor_gets_the_new_roadmap_gaps_and_lines_without_a_page(
+    report_assessment, personas, client_for
+):
+    # What static/js/report-targets.js sends: the form's fields and the fragment header.
+    response = client_for(personas.leader_a).post(
+        url("assessment_targets", report_assessment),
+        {"target-alpha": "2"},
+        headers={"X-Report-Fragment": "1"},
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert data["message"] == "Targets saved; the roadmap below follows them."
+    assert data["rows"]["alpha"] == {
+        "gap": "at target",
+        "line": "A missing foundation here caps the overall stage. It slipped since last time.",
+    }
+    assert data["rows"]["beta"]["gap"] == "1 stage"
+    assert roadmap_titles(data["roadmap"]) == ["Do beta embedded work 12"]
+    assert data["roadmap"].startswith('<section class="report-section roadmap" id="roadmap"')
+    assert stored_targets(report_assessment) == {"alpha": 2}
+
+
+def test_the_inline_editor_gets_a_refusal_as_json_and_nothing_changes(
+    report_assessment, personas, client_for
+):
+    response = client_for(personas.leader_a).post(
+        url("assessment_targets", report_assessment),
+        {"target-alpha": "9"},
+        headers={"X-Report-Fragment": "1"},
+    )
+    assert response.status_code == 400
+    assert response.json() == {"error": f"{TARGET_OUT_OF_RANGE} No target was changed."}
+    assert stored_targets(report_assessment) == {}

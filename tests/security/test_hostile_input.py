@@ -309,7 +309,8 @@ def test_unknown_target_key_is_escaped_in_the_refusal(site, payload):
         {f"target-{payload}": "3"},
         follow=True,
     )
-    assert response.status_code == 200
+    # Refused in place: the report page again, with the error beside the targets.
+    assert response.status_code == 400
     assert problems_showing(payload[:60], {"report page": response.content.decode()}) == []
     assert Assessment.objects.get(pk=site.result.pk).targets == before
 
@@ -526,7 +527,7 @@ def test_nul_in_a_target_key_changes_no_target(site):
     response = logged_in(site.personas.leader_a).post(
         site.assessment_url("assessment_targets", site.result), {"target-al\x00pha": "3"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 400
     assert Assessment.objects.get(pk=site.result.pk).targets == {}
 
 

@@ -50,6 +50,7 @@ from assessment.bench_timing import (
     demo_draft,
     leader_of,
     measure_rounds,
+    plain_text_floor_render,
     report_assessment_pick,
     table_lines,
 )
@@ -70,6 +71,8 @@ COMPARE = "compare, 12 orgs"
 BARE_PDF = "PDF, bare WeasyPrint"
 PDF_RENDER = "PDF render, app path"
 PDF_CACHED = "PDF download, cached"
+PLAIN_FLOOR = "PDF, plain-text floor"
+PDF_VS_FLOOR = "PDF render vs plain-text floor"
 
 
 def portfolio_row(size: int) -> str:
@@ -205,6 +208,8 @@ class Command(BaseCommand):
 
         steps = {
             BARE_PDF: lambda: HTML(string=html).write_pdf(stylesheets=[CSS(string=print_css)]),
+            # The same words as plain paragraphs in the same fonts: what the text alone costs.
+            PLAIN_FLOOR: lambda: plain_text_floor_render(html),
             PDF_RENDER: app_render,
             # Runs after the app render in the first round, which filled the cache.
             PDF_CACHED: lambda: checked(reader.get(pdf_url)),
@@ -217,6 +222,8 @@ class Command(BaseCommand):
         return [
             Row(BARE_PDF, timings[BARE_PDF], None),
             Row(PDF_RENDER, timings[PDF_RENDER], queries[PDF_RENDER], BARE_PDF, 1.2),
+            Row(PLAIN_FLOOR, timings[PLAIN_FLOOR], None),
+            Row(PDF_VS_FLOOR, timings[PDF_RENDER], None, PLAIN_FLOOR, 1.5),
             Row(PDF_CACHED, timings[PDF_CACHED], queries[PDF_CACHED], PDF_RENDER, 20, faster=True),
         ]
 

@@ -11,6 +11,9 @@ one unmeasured warm-up round, by default) of:
   first (report_build, the template, WeasyPrint with our fetcher and print stylesheet, the
   thread pool with its time limit, the cache insert);
 - a bare WeasyPrint render of the same HTML and print stylesheet, without our fetcher or cache;
+- the plain-text floor: bare WeasyPrint on the same words as plain paragraphs, with the same
+  Inter fonts (assessment/bench_timing.py, plain_text_floor_render): what laying out the text
+  alone costs, so the ratio to it shows what the report's structure adds;
 - a cached download: a test-client GET of the PDF URL while its row is cached.
 
 Each step is timed by the wall clock and by this process's CPU time (all its threads, so the
@@ -35,7 +38,12 @@ from weasyprint import CSS, HTML
 
 from assessment import services
 from assessment.bank import bank_load
-from assessment.bench_timing import DEFAULT_BANK, leader_of, report_assessment_pick
+from assessment.bench_timing import (
+    DEFAULT_BANK,
+    leader_of,
+    plain_text_floor_render,
+    report_assessment_pick,
+)
 from assessment.models import Assessment, ReportPdf
 from assessment.pdf import PRINT_STYLESHEET
 from assessment.report import org_tags, report_pdf_html
@@ -47,9 +55,12 @@ CACHE_TARGET = 20  # app PDF render / cached download, at least
 ROW_HTML = "HTML report page (GET)"
 ROW_PDF = "PDF render, app path (no cache)"
 ROW_BARE = "PDF render, bare WeasyPrint"
+ROW_FLOOR = "Plain-text floor (same words, fonts)"
 ROW_CACHED = "PDF download, cached (GET)"
 RATIO_BARE = "PDF render / bare WeasyPrint"
 RATIO_CACHED = "PDF render / cached download"
+RATIO_FLOOR = "PDF render / plain-text floor"
+FLOOR_TARGET = 1.5  # app PDF render / plain-text floor, at most (issue 14)
 
 
 class Timings:
@@ -60,6 +71,7 @@ class Timings:
             ROW_HTML: [],
             ROW_PDF: [],
             ROW_BARE: [],
+            ROW_FLOOR: [],
             ROW_CACHED: [],
         }
         self.cpu: dict[str, list[float]] = {name: [] for name in self.wall}
@@ -155,7 +167,11 @@ class Command(BaseCommand):
                     break
                 results = {}
                 ReportPdf.objects.filter(assessment=assessment, key=key).delete()
-                renders = [(ROW_PDF, app_render), (ROW_BARE, bare_render)]
+                renders = [
+                    (ROW_PDF, app_render),
+                    (ROW_BARE, bare_render),
+                    (ROW_FLOOR, lambda: plain_text_floor_render(html)),
+                ]
                 steps = [
                     (ROW_HTML, lambda: get(result_url)),
                     *(renders if round_number % 2 == 0 else renders[::-1]),
@@ -214,6 +230,7 @@ class Command(BaseCommand):
         write("-" * len(header))
         for name, other, target, at_most in (
             (RATIO_BARE, ROW_BARE, RENDER_TARGET, True),
+            (RATIO_FLOOR, ROW_FLOOR, FLOOR_TARGET, True),
             (RATIO_CACHED, ROW_CACHED, CACHE_TARGET, False),
         ):
             wall = timings.median(ROW_PDF) / timings.median(other)
