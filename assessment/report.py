@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 
 from assessment import charts, practice_roadmap, roadmap
+from assessment.branding import branding_for
 from assessment.models import Action, Assessment
 from assessment.scoring import STAGE_NAMES, Result, Thresholds, phase_of
 from assessment.snapshot import snapshot_result
@@ -409,10 +410,11 @@ def report_build(*, assessment: Assessment, with_appendix: bool = True) -> Repor
     )
 
 
-def report_pdf_html(*, assessment: Assessment, org) -> str:
+def report_pdf_html(*, assessment: Assessment, org, branding=None) -> str:
     """The HTML a report PDF is rendered from: the download view's and the benchmarks' (which
     must time exactly what users get)."""
     context = {
+        "branding": branding or branding_for(org),
         "org": org,
         "assessment": assessment,
         "pdf": True,

@@ -351,9 +351,9 @@ def assessment_targets_set(*, assessment: Assessment, targets: dict[str, str]) -
 PDF_LAYOUT_VERSION = 2  # bump when the report template changes what a PDF shows
 
 
-def report_pdf_key(*, assessment: Assessment, tags: frozenset[str]) -> str:
+def report_pdf_key(*, assessment: Assessment, tags: frozenset[str], branding: str = "") -> str:
     """Everything a PDF shows besides the frozen snapshot: targets, the org's name and profile
-    tags, the layout version. Same key, same bytes."""
+    tags, the layout version, the brand (Branding.key). Same key, same bytes."""
     material = {
         "assessment": str(assessment.public_id),
         "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else "",
@@ -362,6 +362,8 @@ def report_pdf_key(*, assessment: Assessment, tags: frozenset[str]) -> str:
         "tags": sorted(tags),
         "layout": PDF_LAYOUT_VERSION,
     }
+    if branding:  # left out when empty, so keys made before white-label stay valid
+        material["branding"] = branding
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment import services
+from assessment.branding import branding_for
 from assessment.pdf import PdfRenderError
 from assessment.report import org_tags, report_build, report_pdf_html
 from assessment.scoring import STAGE_NAMES
@@ -32,6 +33,7 @@ def result(request, org_id, assessment_id):
             "assessment": assessment,
             "report": report_build(assessment=assessment),
             "stages": STAGE_NAMES,
+            "branding": branding_for(access.org),
         },
     )
 
@@ -60,7 +62,10 @@ def report_pdf(request, org_id, assessment_id):
     access, assessment = load_assessment(request.user, org_id, assessment_id, Perm.DOWNLOAD)
     if assessment.is_draft:
         raise Http404("A draft has no report yet.")
-    key = services.report_pdf_key(assessment=assessment, tags=org_tags(access.org))
+    branding = branding_for(access.org)
+    key = services.report_pdf_key(
+        assessment=assessment, tags=org_tags(access.org), branding=branding.key
+    )
 
     def html() -> str:
         # Only a real render counts (a stored copy costs nothing): renders hold a CPU for up to
@@ -68,7 +73,7 @@ def report_pdf(request, org_id, assessment_id):
         wait = ratelimits.hit(ratelimits.PDF_RENDERS_PER_USER, str(request.user.pk))
         if wait is not None:
             raise ratelimits.Limited(wait)
-        return report_pdf_html(assessment=assessment, org=access.org)
+        return report_pdf_html(assessment=assessment, org=access.org, branding=branding)
 
     try:
         pdf = services.report_pdf_get_or_render(assessment=assessment, key=key, render_html=html)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
+from assessment.branding import branding_for_comparison
 from assessment.compare import comparison_build
 from assessment.exports import comparison_csv_rows
 from assessment.pdf import PdfRenderError, render_pdf_bounded
@@ -121,7 +122,10 @@ def compare_pdf(request):
     wait = ratelimits.hit(ratelimits.PDF_RENDERS_PER_USER, str(request.user.pk))
     if wait is not None:
         return ratelimits.too_many(request, wait, ratelimits.PDF_LIMITED)
-    html = render_to_string("orgs/compare_pdf.html", {"comparison": comparison})
+    branding = branding_for_comparison(request.user, [c.org for c in comparison.columns])
+    html = render_to_string(
+        "orgs/compare_pdf.html", {"comparison": comparison, "branding": branding}
+    )
     try:
         pdf = render_pdf_bounded(html)
     except PdfRenderError as exc:
