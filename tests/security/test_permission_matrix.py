@@ -18,8 +18,15 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from assessment.models import Answer, Assessment, ExcludedRespondent
-from orgs.models import Consultant, ConsultantAssignment, Invitation, Membership, Organization
+from assessment.models import Answer, Assessment, ExcludedRespondent, ShareLink
+from orgs.models import (
+    Consultant,
+    ConsultantAssignment,
+    FirmProfile,
+    Invitation,
+    Membership,
+    Organization,
+)
 from orgs.services import membership_remove
 from tests.security.matrix import CASES, PERSONAS, ROWS
 from tests.security.world import case_url, markers, payload
@@ -57,6 +64,8 @@ WATCHED = [
     Assessment,
     Answer,
     ExcludedRespondent,
+    ShareLink,
+    FirmProfile,
 ]
 USER_COLUMNS = "id, password, is_superuser, username, email, is_staff, is_active"
 
