@@ -108,7 +108,8 @@ def share_view(request, token):
         return _private(ratelimits.too_many(request, wait, ratelimits.SHARE_VIEWS_LIMITED))
     link = sharing.share_link_open(token)
     if link is None:
-        raise Http404("No such shared report.")
+        # The site's 404 page, with the share page's headers: a dead link stays unindexed too.
+        return _private(render(request, "404.html", status=404))
     assessment = link.assessment
     shown = assessment if link.show_people else sharing.without_people(assessment)
     response = render(

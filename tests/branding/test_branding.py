@@ -85,10 +85,13 @@ def test_the_report_page_carries_the_firm_band_logo_and_accent(personas, client_
     assert 'href="/brand/1d4e89.css"' in body
 
 
-def test_a_leader_without_a_consultant_gets_the_stagewise_band(personas, client_for, mini_version):
+def test_a_leader_without_a_consultant_gets_the_plain_stagewise_page(
+    personas, client_for, mini_version
+):
     result = submit(personas.org_b, mini_version, personas.leader_b, 3)
     body = client_for(personas.leader_b).get(url("assessment_result", result)).content.decode()
-    assert '<span class="brand-name">Stagewise</span>' in body
+    # The top bar is Stagewise's brand already: no second band on the page.
+    assert 'class="brand-band' not in body
     assert "data:image/" not in body and "Prepared by" not in body
     assert 'href="/brand/0f5f7a.css"' in body
 

@@ -139,7 +139,9 @@ def test_expired_revoked_and_tampered_links_are_all_404(personas, client_for, cl
     live = path_of(live_url)
     tampered = live[:-3] + ("A" if live[-3] != "A" else "B") + live[-2:]
     for path in (path_of(expired_url), path_of(revoked_url), tampered, "/s/not-a-token/"):
-        assert client.get(path).status_code == 404, path
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert client.get(live).status_code == 200
     assert ShareLink.objects.get(pk=expired.pk).view_count == 0
 
