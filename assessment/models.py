@@ -424,3 +424,31 @@ class ReportPdf(models.Model):
 
     def __str__(self) -> str:
         return f"PDF of {self.assessment} ({self.key[:8]})"
+
+
+class ShareLink(models.Model):
+    """A read-only link to one submitted report for people without an account. Only a SHA-256
+    of the token is stored: the link itself is shown once, to its creator, and a copy of the
+    database opens nothing. Expired or revoked links answer 404 like a wrong token."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="share_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    show_people = models.BooleanField(
+        "show respondent names and notes",
+        default=False,
+        help_text="Off: respondents appear as Respondent 1, 2, … and notes are left out.",
+    )
+    view_count = models.PositiveIntegerField(default=0)
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"share link {self.pk} → {self.assessment_id}"

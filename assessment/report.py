@@ -470,10 +470,13 @@ def report_build(*, assessment: Assessment, with_appendix: bool = True) -> Repor
     return report
 
 
-def report_pdf_html(*, assessment: Assessment, org, with_appendix: bool = True) -> str:
+def report_pdf_html(
+    *, assessment: Assessment, org, with_appendix: bool = True, branding=None
+) -> str:
     """The HTML a report PDF is rendered from: the download view's, the pre-render task's and
     the benchmarks' (which must time exactly what users get)."""
     context = {
+        "branding": branding or branding_for(org),
         "org": org,
         "assessment": assessment,
         "pdf": True,

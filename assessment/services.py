@@ -353,17 +353,17 @@ PDF_LAYOUT_VERSION = 3  # bump when the report template changes what a PDF shows
 
 
 def report_pdf_key(
-    *, assessment: Assessment, tags: frozenset[str], with_appendix: bool = True
+    *, assessment: Assessment, tags: frozenset[str], with_appendix: bool = True, branding=None
 ) -> str:
     """Everything a PDF shows besides the frozen snapshot: targets, the org's name, profile
-    tags and paper size, the branding on its cover, whether the appendix is in, the layout
-    version. Same key, same bytes."""
+    tags and paper size, the branding on its cover (Branding.key), whether the appendix is in,
+    the layout version. Same key, same bytes."""
     from assessment.branding import branding_for  # the white-label module imports models
 
-    brand = branding_for(assessment.org)
+    brand = branding or branding_for(assessment.org)
     material = {
         "paper": assessment.org.paper_size,
-        "branding": [brand.firm_name, brand.logo_url or "", brand.accent],
+        "branding": brand.key,
         "appendix": with_appendix,
         "assessment": str(assessment.public_id),
         "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else "",

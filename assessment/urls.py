@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessment.views import benchmark, history, questionnaire, report
+from assessment.views import benchmark, history, questionnaire, report, share
 
 prefix = "o/<uuid:org_id>/a/<uuid:assessment_id>/"
 
@@ -25,4 +25,12 @@ urlpatterns = [
     path(prefix + "result/", report.result, name="assessment_result"),
     path(prefix + "targets/", report.targets_update, name="assessment_targets"),
     path(prefix + "report.pdf", report.report_pdf, name="assessment_pdf"),
+    path(prefix + "shares/", share.share_links, name="share_links"),
+    path(
+        prefix + "shares/<int:link_id>/revoke/",
+        share.share_link_revoke,
+        name="share_link_revoke",
+    ),
+    # Outside the org's URL space: the token alone names the report.
+    path("s/<str:token>/", share.share_view, name="share_view"),
 ]

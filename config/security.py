@@ -35,7 +35,9 @@ class SecurityHeadersMiddleware:
 # Django caps the non-file part of a form (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams file parts
 # to disk whatever their size, so a 40 MB multipart post to autosave used to be accepted. Here
 # the whole body is capped before anything reads it, and a file part sent to a view that takes
-# no files is refused outright (no view takes files today: imports go through a command). Both
+# no files is refused outright (only the firm profile takes a file, its logo; imports go through
+# a command). A view that takes files names its own body limit (its file limit plus room for the
+# rest of the form); every other view keeps REQUEST_BODY_MAX_BYTES. Both
 # are refused as 400s through the site's 400 handler (config/errors.py), which keeps the
 # autosave endpoint's JSON contract. Checked in process_view, before the CSRF check reads the
 # body, and once the URL is resolved, so the handler knows which answer to give.
@@ -48,10 +50,16 @@ class FilePartsRefused(BadRequest):
     """A file part sent where no file is taken; the message is shown as is."""
 
 
-def accepts_files(view):
-    """Mark a view that takes file uploads; every other view refuses file parts."""
-    view.accepts_files = True
-    return view
+def accepts_files(*, max_bytes: int):
+    """Mark a view that takes file uploads, with the body limit it takes them under; every other
+    view refuses file parts. Put it outermost, above login_required and the like."""
+
+    def mark(view):
+        view.accepts_files = True
+        view.max_body_bytes = max_bytes
+        return view
+
+    return mark
 
 
 class RequestLimitsMiddleware:
@@ -66,7 +74,7 @@ class RequestLimitsMiddleware:
             size = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             size = 0
-        limit = settings.REQUEST_BODY_MAX_BYTES
+        limit = getattr(view_func, "max_body_bytes", None) or settings.REQUEST_BODY_MAX_BYTES
         if size > limit:
             raise RequestDataTooBig(BODY_TOO_LARGE.format(size=size, limit=limit))
         is_multipart = request.content_type == "multipart/form-data"

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
+from orgs import logos
 from orgs.accounts import NormalisedEmailField
 from orgs.emails import normalise_email
 from orgs.models import Membership, Organization
@@ -166,3 +167,42 @@ class AccountNameForm(forms.ModelForm):
 
     def clean_last_name(self):
         return self.cleaned_data["last_name"].strip()
+
+
+class FirmProfileForm(forms.Form):
+    """A consultant's firm branding. The logo is checked and re-encoded in clean_logo
+    (orgs/logos.py); what reaches cleaned_data is our re-encoding, never the upload."""
+
+    name = forms.CharField(label="Firm name", max_length=120)
+    accent = forms.CharField(
+        label="Accent colour",
+        max_length=7,
+        help_text="A colour as #rrggbb. It sits behind white text, so it must be dark enough "
+        "to read (WCAG AA, contrast 4.5 or more).",
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+    logo = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text="PNG or JPEG, up to 1 MB and 2,000 pixels on each side. We keep a clean copy "
+        "without the file's metadata.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label="Remove the current logo", required=False)
+
+    def clean_accent(self):
+        try:
+            return logos.clean_accent(self.cleaned_data["accent"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        if upload.size > logos.MAX_BYTES:  # before reading a byte of it
+            raise forms.ValidationError(logos.TOO_LARGE.format(size=f"{upload.size:,}"))
+        try:
+            return logos.clean_logo(upload.read(logos.MAX_BYTES + 1))
+        except logos.LogoError as exc:
+            raise forms.ValidationError(str(exc)) from exc

@@ -179,3 +179,22 @@ class Invitation(models.Model):
     @property
     def is_consultant(self) -> bool:
         return self.role == self.Role.CONSULTANT
+
+
+class FirmProfile(models.Model):
+    """A consultant's firm branding, shown on the reports, compare PDFs and share pages of the
+    orgs the consultant is assigned to (assessment/branding.py decides which firm wins).
+
+    The logo is kept in the database, not as a media file, so every app server reads the same
+    bytes; it is always our own re-encoding of the upload (orgs/logos.py), never the upload."""
+
+    consultant = models.OneToOneField(Consultant, on_delete=models.CASCADE, related_name="firm")
+    name = models.CharField("firm name", max_length=120)
+    accent = models.CharField("accent colour", max_length=7, default="#0f5f7a")
+    logo = models.BinaryField(null=True, blank=True, editable=False)
+    logo_type = models.CharField(max_length=20, blank=True, editable=False)
+    logo_digest = models.CharField(max_length=64, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from orgs.models import ConsultantAssignment, Membership, Organization
+from orgs.models import Consultant, ConsultantAssignment, Membership, Organization
 
 log = logging.getLogger("stagewise.access")
 
@@ -38,6 +38,7 @@ class Perm(enum.Enum):
     GRANT_CONSULTANT = "grant or revoke consultant access"
     PLAN_MANAGE = "adopt a roadmap into the action plan or manage every item in it"
     PLAN_UPDATE = "change the status of plan items you own and comment on them"
+    SHARE = "share a report by link"
 
 
 RULES: dict[Perm, frozenset[Role]] = {
@@ -51,6 +52,9 @@ RULES: dict[Perm, frozenset[Role]] = {
     Perm.PLAN_MANAGE: frozenset({Role.LEADER, Role.CONSULTANT}),
     # Members may change only the items they own (plans.services checks the owner).
     Perm.PLAN_UPDATE: frozenset({Role.LEADER, Role.MEMBER, Role.CONSULTANT}),
+    # A share link opens a report to people without an account: those who answer for the
+    # result (its leader, its consultant) decide; staff support orgs, they do not publish them.
+    Perm.SHARE: frozenset({Role.LEADER, Role.CONSULTANT}),
 }
 
 NOT_ALLOWED = "You can see this organization but your role does not let you {what}."
@@ -201,6 +205,10 @@ class OrgAccess:
         return self.can(Perm.GRANT_CONSULTANT)
 
     @property
+    def can_share(self) -> bool:
+        return self.can(Perm.SHARE)
+
+    @property
     def can_remove_leaders(self) -> bool:
         return may_remove(self.roles, Role.LEADER)
 
@@ -265,3 +273,16 @@ def org_for_user(user, public_id, perm: Perm) -> OrgAccess:
         log.warning("access denied (MFA required): user=%s org=%s", user.pk, public_id)
         raise MfaRequired(org)
     return OrgAccess(org, roles)
+
+
+NOT_A_CONSULTANT = "Only consultants have a firm profile."
+
+
+def consultant_for(user) -> Consultant:
+    """The signed-in user's consultant record, for pages about their own firm (the firm profile
+    and its logo); anyone else is refused with 403. No org is involved, so no 404 to hide one."""
+    consultant = Consultant.objects.filter(user=user).first() if user.is_authenticated else None
+    if consultant is None:
+        log.warning("access denied (403): user=%s is not a consultant", user.pk)
+        raise PermissionDenied(NOT_A_CONSULTANT)
+    return consultant

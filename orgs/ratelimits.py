@@ -32,9 +32,17 @@ INVITATIONS_PER_ORG = Limit("invitations-org", 20, 60 * 60)
 PDF_RENDERS_PER_USER = Limit("pdf-user", 6, 60)
 # A "Remind" on the review page reaches each respondent at most once in 12 hours (see `once`).
 REMIND_PER_RESPONDENT = Limit("remind-respondent", 1, 12 * 60 * 60)
+# Share pages need no login: per address, so one caller cannot walk tokens or hammer a page
+# (wrong tokens count too); per link, so a link posted somewhere public cannot become a
+# free-for-all that renders a report thousands of times an hour.
+SHARE_VIEWS_PER_ADDRESS = Limit("share-address", 30, 60)
+SHARE_VIEWS_PER_LINK = Limit("share-link", 200, 60 * 60)
+SHARE_LINKS_PER_USER = Limit("share-create-user", 20, 60 * 60)
 
 PDF_LIMITED = "You have asked for many PDFs in the last minute; each one takes a while to make."
 INVITATIONS_LIMITED = "This organization has sent many invitations in the last hour."
+SHARE_VIEWS_LIMITED = "This shared report has been opened many times in a short while."
+SHARE_LINKS_LIMITED = "You have created many share links in the last hour."
 
 
 class Limited(Exception):  # noqa: N818 - reads as "raise Limited(seconds)"

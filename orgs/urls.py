@@ -1,7 +1,7 @@
 from django.urls import path
 
 from assessment.views import exports as assessment_exports
-from orgs.views import accounts, org, portfolio, settings, tabs
+from orgs.views import accounts, firm, org, portfolio, settings, tabs
 
 urlpatterns = [
     path("", portfolio.home, name="home"),
@@ -10,6 +10,9 @@ urlpatterns = [
     path("compare.csv", portfolio.compare_csv, name="compare_csv"),
     path("compare.pdf", portfolio.compare_pdf, name="compare_pdf"),
     path("accounts/settings/", settings.account_settings, name="account_settings"),
+    path("firm/", firm.firm_profile, name="firm_profile"),
+    path("firm/logo", firm.firm_logo, name="firm_logo"),
+    path("brand/<str:accent>.css", firm.brand_css, name="brand_css"),
     path("invitations/<str:token>/", accounts.invitation_accept_view, name="invitation_accept"),
     path("orgs/new/", org.org_new, name="org_new"),
     path("o/<uuid:org_id>/", org.org_home, name="org_home"),

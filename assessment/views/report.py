@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment import prerender, services
+from assessment.branding import branding_for
 from assessment.pdf import PdfRenderError
 from assessment.report import org_tags, report_build, report_pdf_html
 from assessment.scoring import STAGE_NAMES
@@ -40,6 +41,7 @@ def _page(request, access, assessment, *, status=200, **extra):
             "stages": STAGE_NAMES,
             "sections": SECTIONS,
             "can_set_targets": access.can_run,
+            "branding": branding_for(access.org),
             **extra,
         },
         status=status,
@@ -109,8 +111,12 @@ def report_pdf(request, org_id, assessment_id):
     if assessment.is_draft:
         raise Http404("A draft has no report yet.")
     with_appendix = request.GET.get("appendix", "1") != "0"
+    branding = branding_for(access.org)
     key = services.report_pdf_key(
-        assessment=assessment, tags=org_tags(access.org), with_appendix=with_appendix
+        assessment=assessment,
+        tags=org_tags(access.org),
+        with_appendix=with_appendix,
+        branding=branding,
     )
 
     rendered = []
@@ -122,7 +128,9 @@ def report_pdf(request, org_id, assessment_id):
         wait = ratelimits.hit(ratelimits.PDF_RENDERS_PER_USER, str(request.user.pk))
         if wait is not None:
             raise ratelimits.Limited(wait)
-        return report_pdf_html(assessment=assessment, org=access.org, with_appendix=with_appendix)
+        return report_pdf_html(
+            assessment=assessment, org=access.org, with_appendix=with_appendix, branding=branding
+        )
 
     try:
         pdf = services.report_pdf_get_or_render(assessment=assessment, key=key, render_html=html)

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from assessment.branding import branding_for
+from assessment.branding import branding_for_comparison
 from assessment.compare import comparison_build
 from assessment.exports import comparison_csv_rows
 from assessment.pdf import PdfRenderError, render_pdf_bounded
@@ -124,16 +124,18 @@ def compare_pdf(request):
     if wait is not None:
         return ratelimits.too_many(request, wait, ratelimits.PDF_LIMITED)
     # The consultant's firm, branded as the reports of the clients compared are.
-    brand = branding_for(comparison.columns[0].org)
+    branding = branding_for_comparison(request.user, [c.org for c in comparison.columns])
     consultant = getattr(request.user, "consultant", None)
-    firm = (consultant.company if consultant else "") or brand.firm_name
+    company = consultant.company if consultant else ""
+    firm = branding.firm_name if branding.is_firm else (company or branding.firm_name)
     html = render_to_string(
         "orgs/compare_pdf.html",
         {
             "comparison": comparison,
             "consultant": request.user.get_full_name() or request.user.email,
             "firm": firm,
-            "brand": brand,
+            "brand": branding,
+            "branding": branding,
             "today": timezone.localdate(),
         },
     )

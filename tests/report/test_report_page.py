@@ -300,9 +300,10 @@ def test_report_of_a_draft_redirects_to_its_review(personas, mini_version, clien
     assert response.status_code == 302 and response.url == url("assessment_review", draft)
 
 
-# Seven queries: session, user, org with the caller's roles, assessment with version, the action
+# Nine queries: session, user, org with the caller's roles, assessment with version, the action
 # catalog, the previous submitted assessment, the org's action plan items (issue 15), the top
-# bar's org switcher. Everything else comes from the snapshot, so the count does not grow with
+# bar's org switcher, the brand (the earliest assigned consultant's firm profile, logo included,
+# in one join). Everything else comes from the snapshot, so the count does not grow with
 # domains, questions, answers, respondents or actions.
 REPORT_PAGE_QUERIES = 8
 

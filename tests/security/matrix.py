@@ -87,8 +87,12 @@ OBJECTS = (
     "roadmap_result",
     "plan_item",
     "unowned_item",
+    "share_link",
 )
-TOKENS = ("token", "consultant_token")  # invitation links: the signed token is the credential
+# Invitation links: the signed token is the credential. Share links: the random token is, and
+# an expired, revoked or tampered one must open nothing.
+SHARE_TOKENS = ("share", "share_expired", "share_revoked", "share_tampered")
+TOKENS = ("token", "consultant_token", *SHARE_TOKENS)
 
 
 def roles(*, leader, member, consultant, staff, anonymous=LOGIN, unrelated=HIDDEN) -> dict:
@@ -325,6 +329,10 @@ ORG_ROWS = [
 ANSWERING = roles(leader=DONE, member=DONE, consultant=FORBIDDEN, staff=FORBIDDEN)
 RUNNING = roles(leader=DONE, member=FORBIDDEN, consultant=DONE, staff=FORBIDDEN)
 RUNNING_REFUSED = roles(leader=MOVED, member=FORBIDDEN, consultant=MOVED, staff=FORBIDDEN)
+SHARING = roles(leader=OK, member=FORBIDDEN, consultant=OK, staff=FORBIDDEN)
+SHARING_DONE = roles(leader=DONE, member=FORBIDDEN, consultant=DONE, staff=FORBIDDEN)
+# A draft has no report to share: 404 once the role is known to allow sharing.
+SHARING_REFUSED = roles(leader=HIDDEN, member=FORBIDDEN, consultant=HIDDEN, staff=FORBIDDEN)
 
 ASSESSMENT_ROWS = [
     Row("assessment_export_json", "GET", SUBMITTED, related(OK)),
@@ -410,6 +418,13 @@ ASSESSMENT_ROWS = [
     Row("assessment_pdf", "GET", SUBMITTED, related(OK)),
     Row("assessment_pdf", "GET", DRAFT, related(HIDDEN)),
     Row("assessment_pdf", "POST", SUBMITTED, wrong_method()),
+    # Share links: made, listed and revoked by the report's leader and consultant only.
+    Row("share_links", "GET", SUBMITTED, SHARING),
+    Row("share_links", "GET", DRAFT, SHARING_REFUSED),
+    Row("share_links", "POST", SUBMITTED, SHARING_DONE, data="share"),
+    Row("share_links", "POST", DRAFT, SHARING_REFUSED, data="share"),
+    Row("share_link_revoke", "POST", (*SUBMITTED, "share_link"), SHARING_DONE),
+    Row("share_link_revoke", "GET", (*SUBMITTED, "share_link"), wrong_method()),
 ]
 
 # Comparisons name their orgs in the query string: a persona must relate to every one of them.
@@ -426,6 +441,7 @@ SIGNED_IN_ONLY = people(OK, anonymous=LOGIN)
 EVERYONE = people(OK, anonymous=OK)
 NOBODY = people(NO_METHOD, anonymous=NO_METHOD)
 STAFF_ONLY = people(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, staff=OK)
+CONSULTANTS_ONLY = people(FORBIDDEN, anonymous=LOGIN, consultant_a=OK, consultant_other=OK)
 
 # One org each: the home page sends them to it.
 ONE_ORG = {p: MOVED for p in ("member_a", "leader_a", "leader_b", "member_b")}
@@ -541,6 +557,33 @@ SITE_ROWS = [
     # Everyone's own notification settings.
     Row("account_notifications", "GET", (), SIGNED_IN_ONLY),
     Row("account_notifications", "POST", (), people(DONE, anonymous=LOGIN)),
+    # The firm profile: a consultant's own page (no org in it); the logo is served to its owner.
+    Row("firm_profile", "GET", (), CONSULTANTS_ONLY),
+    Row(
+        "firm_profile",
+        "POST",
+        (),
+        people(FORBIDDEN, anonymous=LOGIN, consultant_a=DONE, consultant_other=DONE),
+        data="firm",
+    ),
+    # consultant_a has a logo in this world, consultant_other has no firm profile yet.
+    Row(
+        "firm_logo",
+        "GET",
+        (),
+        people(FORBIDDEN, anonymous=LOGIN, consultant_a=OK, consultant_other=HIDDEN),
+    ),
+    Row("firm_logo", "POST", (), people(NO_METHOD, anonymous=LOGIN)),
+    # The accent stylesheet shows only the colour in its own URL.
+    Row("brand_css", "GET", ("accent",), EVERYONE),
+    Row("brand_css", "POST", ("accent",), NOBODY),
+    # A share link needs no login; a live one is counted (a write) for whoever opens it.
+    Row("share_view", "GET", ("share",), people(SAVED, anonymous=SAVED)),
+    *[
+        Row("share_view", "GET", (token,), people(HIDDEN, anonymous=HIDDEN), tag=token)
+        for token in SHARE_TOKENS[1:]
+    ],
+    Row("share_view", "POST", ("share",), NOBODY),
     Row("org_new", "GET", (), SIGNED_IN_ONLY),
     Row("org_new", "POST", (), people(DONE, anonymous=LOGIN), data="new_org"),
     # The admin site: sampled here; the rest is covered by the rule checked in the tests.

@@ -18,9 +18,16 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from assessment.models import Answer, Assessment, ExcludedRespondent
+from assessment.models import Answer, Assessment, ExcludedRespondent, ShareLink
 from notifications.models import NotificationPreference
-from orgs.models import Consultant, ConsultantAssignment, Invitation, Membership, Organization
+from orgs.models import (
+    Consultant,
+    ConsultantAssignment,
+    FirmProfile,
+    Invitation,
+    Membership,
+    Organization,
+)
 from orgs.services import membership_remove
 from plans.models import Plan, PlanComment, PlanEvent, PlanItem
 from tests.security.matrix import CASES, PERSONAS, ROWS
@@ -64,6 +71,8 @@ WATCHED = [
     PlanItem,
     PlanComment,
     PlanEvent,
+    ShareLink,
+    FirmProfile,
 ]
 USER_COLUMNS = (
     "id, password, is_superuser, username, email, is_staff, is_active, first_name, last_name"

@@ -10,20 +10,25 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment.bank import bank_load
-from assessment.models import Assessment
+from assessment.models import Assessment, ShareLink
 from assessment.services import AnswerInput, answers_save
+from assessment.sharing import share_link_create, share_link_revoke
 from orgs.models import ConsultantAssignment, Invitation, Membership, Organization
 from orgs.services import invitation_token
 from plans.models import Plan, PlanItem
 from tests.bank.test_bank_file_v2 import MINI_BANK_V2
+from tests.branding import images
+from tests.branding.helpers import firm_for
 from tests.conftest import MINI_BANK, Personas
 from tests.factories import AssignmentFactory, ConsultantFactory, OrganizationFactory, UserFactory
 from tests.history.helpers import submit
-from tests.security.matrix import PERSONAS, Case, relates_to
+from tests.security.matrix import PERSONAS, SHARE_TOKENS, Case, relates_to
 
 PASSWORD = "correct horse battery staple"  # every factory-made user's password
 NEW_PASSWORD = "an unrelated passphrase of 2026"
@@ -47,6 +52,8 @@ class Side:
     unowned_item: PlanItem  # owned by nobody
     former: object  # a removed member whose answers are still in the draft
     emails: tuple[str, ...]  # people only those related to the org may see
+    share_link: ShareLink  # a live link to the submitted report
+    share_tokens: dict[str, str]  # "share", "share_expired", "share_revoked", "share_tampered"
 
 
 @dataclass
@@ -107,6 +114,11 @@ def _side(org, leader, member, consultant, version, v2_version) -> Side:
     Membership.objects.create(user=former, org=org)
     answers_save(assessment=draft, respondent=former, items=_every_answer(version, 1)[:2])
     Membership.objects.filter(user=former, org=org).delete()
+    share_link, share = share_link_create(assessment=submitted, by=leader)
+    expired, share_expired = share_link_create(assessment=submitted, by=leader)
+    ShareLink.objects.filter(pk=expired.pk).update(expires_at=timezone.now())
+    revoked, share_revoked = share_link_create(assessment=submitted, by=leader)
+    share_link_revoke(link=revoked)
     return Side(
         org=org,
         draft=draft,
@@ -128,6 +140,14 @@ def _side(org, leader, member, consultant, version, v2_version) -> Side:
             consultant_invitation.email,
             former.email,
         ),
+        share_link=share_link,
+        share_tokens={
+            "share": share,
+            "share_expired": share_expired,
+            "share_revoked": share_revoked,
+            # One character changed: the right length and alphabet, the wrong hash.
+            "share_tampered": share[:-1] + ("A" if share[-1] != "A" else "B"),
+        },
     )
 
 
@@ -145,6 +165,7 @@ def build_world() -> World:
         "B2": OrganizationFactory(name="Bravo Labs"),
     }
     AssignmentFactory(consultant=personas.consultant_a, org=orgs["A2"])
+    firm_for(personas.consultant_a)  # A's reports carry a firm's brand; B's carry Stagewise's
     AssignmentFactory(consultant=consultant_b, org=orgs["B2"])
     sides = {
         "A": _side(
@@ -221,6 +242,12 @@ def case_url(case: Case, world: World) -> str:
             kwargs["domain_key"] = "alpha"
         elif key in ("token", "consultant_token"):
             kwargs["token"] = getattr(objects, key)
+        elif key in SHARE_TOKENS:
+            kwargs["token"] = objects.share_tokens[key]
+        elif key == "share_link":
+            kwargs["link_id"] = objects.share_link.pk
+        elif key == "accent":
+            kwargs["accent"] = "1d4e89"
         elif key == "reset":
             kwargs["uidb36"], kwargs["key"] = world.reset_link
         elif key == "confirm":
@@ -246,6 +273,12 @@ def payload(case: Case, world: World) -> dict:
         "adopt": {"all": "1"},
         "plan_status": {"status": "in_progress"},
         "plan_comment": {"text": "On it."},
+        "share": {"days": "30"},
+        "firm": {
+            "name": "Renamed Firm",
+            "accent": "#1d4e89",
+            "logo": SimpleUploadedFile("logo.png", images.png(), content_type="image/png"),
+        },
         "submit": {"confirm": "1"},
         "due_date": {"due_date": "2099-12-31"},
         "exclude": {
