@@ -44,7 +44,9 @@ def report_pdf_prerender(assessment_id: int) -> dict:
 def report_pdf_prerender_soon(assessment: Assessment) -> None:
     """Queue a render of this assessment's PDF once the current transaction commits."""
     assessment_id = assessment.pk
-    transaction.on_commit(lambda: report_pdf_prerender.enqueue(assessment_id))
+    # robust: a queue that cannot take the job must not turn a committed submit (or target
+    # change) into an error page; the download then renders on demand, as before pre-rendering.
+    transaction.on_commit(lambda: report_pdf_prerender.enqueue(assessment_id), robust=True)
 
 
 def report_pdf_prerender_org(org) -> None:

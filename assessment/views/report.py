@@ -30,6 +30,7 @@ TARGETS_SAVED = "Targets saved; the roadmap below follows them."
 
 
 def _page(request, access, assessment, *, status=200, **extra):
+    report = report_build(assessment=assessment)
     return render(
         request,
         "assessment/report.html",
@@ -37,11 +38,11 @@ def _page(request, access, assessment, *, status=200, **extra):
             "access": access,
             "org": access.org,
             "assessment": assessment,
-            "report": report_build(assessment=assessment),
+            "report": report,
             "stages": STAGE_NAMES,
             "sections": SECTIONS,
             "can_set_targets": access.can_run,
-            "branding": branding_for(access.org),
+            "branding": report.branding,  # read once, by report_build
             **extra,
         },
         status=status,

@@ -88,6 +88,12 @@ class SweepWorld(World):
         address = EmailAddress.objects.create(user=user, email="unconfirmed@example.com")
         return EmailConfirmationHMAC(address).key
 
+    def share_token(self) -> str:
+        from assessment.sharing import share_link_create
+
+        leader = get_user_model().objects.get(username=self.leader)
+        return share_link_create(assessment=self.result, by=leader)[1]
+
     def consultant_invitation_token(self) -> str:
         grant = consultant_grant(
             org=self.org,
@@ -204,6 +210,11 @@ SWEPT: dict[str, list[Sweep]] = {
     ],
     "admin:index": [Sweep(STAFF, lambda w: reverse("admin:index"))],
     "org_plan": [Sweep(LEADER, _org("org_plan"))],
+    "firm_profile": [Sweep(CONSULTANT, lambda w: reverse("firm_profile"))],
+    "share_links": [
+        Sweep(LEADER, lambda w: reverse("share_links", args=[w.org.public_id, w.result.public_id]))
+    ],
+    "share_view": [Sweep(ANONYMOUS, lambda w: reverse("share_view", args=[w.share_token()]))],
     "account_notifications": [Sweep(LEADER, lambda w: reverse("account_notifications"))],
     "assessment_start_confirm": [Sweep(LEADER, _org("assessment_start_confirm"))],
 }
@@ -226,6 +237,9 @@ EXCLUDED: dict[str, str] = {
     "plan_item_update": POST_ONLY,
     "plan_item_comment": POST_ONLY,
     "plan_csv": DOWNLOAD + " (CSV)",
+    "share_link_revoke": POST_ONLY,
+    "firm_logo": DOWNLOAD + " (the firm's logo image)",
+    "brand_css": "a stylesheet (the brand accent), not a page",
     "plan_ics": DOWNLOAD + " (iCalendar)",
     "assessment_pdf": DOWNLOAD + " (PDF)",
     "compare_pdf": DOWNLOAD + " (PDF)",

@@ -31,6 +31,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # definition and its bank export for the snapshot), then one write, the UPDATE that freezes it.
 SUBMIT_STATEMENTS = 11
 SUBMIT_WRITES = 1
+# After the commit, one more: the queued pre-render of the report PDF (issue 14). It is not part
+# of the submit: a fault there is logged and the result stays submitted (test below).
+PRERENDER_WRITES = 1
 
 NOTE = "Kept through a failed submit."
 WRITE_VERBS = ("INSERT", "UPDATE", "DELETE")
@@ -144,7 +147,18 @@ def test_a_submit_request_writes_once(personas, client_for, draft):
     with connection.execute_wrapper(counter):
         client.post(submit_url(draft), {"confirm": "1"})
 
-    assert counter.writes == SUBMIT_WRITES
+    assert counter.writes == SUBMIT_WRITES + PRERENDER_WRITES
+
+
+def test_a_queue_fault_after_the_commit_leaves_the_result_submitted(personas, client_for, draft):
+    client = client_for(personas.leader_a)
+
+    with connection.execute_wrapper(Fault(SUBMIT_WRITES + 1, writes_only=True)):
+        response = client.post(submit_url(draft), {"confirm": "1"})
+
+    draft.refresh_from_db()
+    assert draft.status == draft.Status.SUBMITTED
+    assert response.status_code == 302 and "/result/" in response.url
 
 
 VIEW_FAULTS = pytest.mark.parametrize(

@@ -305,7 +305,7 @@ def test_report_of_a_draft_redirects_to_its_review(personas, mini_version, clien
 # bar's org switcher, the brand (the earliest assigned consultant's firm profile, logo included,
 # in one join). Everything else comes from the snapshot, so the count does not grow with
 # domains, questions, answers, respondents or actions.
-REPORT_PAGE_QUERIES = 8
+REPORT_PAGE_QUERIES = 9
 
 
 @pytest.mark.parametrize("bank", ["report", "default"])
