@@ -135,7 +135,7 @@ def _notify_leaders(*, campaign: Campaign, orgs, by) -> int:
 @dataclass
 class OrgProgress:
     row: CampaignOrg
-    state: str  # "not_started" | "in_progress" | "submitted"
+    state: str  # "not_started" | "in_progress" | "submitted" | "withdrawn"
     percent: int = 0  # answers given across current members, of every member answering all
     members: int = 0
     finished: int = 0  # members who answered every question
@@ -143,6 +143,8 @@ class OrgProgress:
 
     @property
     def label(self) -> str:
+        if self.state == "withdrawn":
+            return "No longer your client"
         if self.state == "submitted":
             return "Submitted"
         if self.state == "in_progress":
@@ -164,11 +166,11 @@ class CampaignProgress:
 
     @property
     def all_done(self) -> bool:
-        return bool(self.orgs) and len(self.submitted) == len(self.orgs)
+        return bool(self.submitted) and self.unfinished == 0
 
     @property
     def unfinished(self) -> int:
-        return len(self.orgs) - len(self.submitted)
+        return sum(1 for p in self.orgs if p.state in ("not_started", "in_progress"))
 
     def compare_groups(self) -> list[list[OrgProgress]]:
         """The submitted orgs in groups the compare page takes (2 to 12); a last group of one
@@ -183,10 +185,23 @@ class CampaignProgress:
         return groups
 
 
+def _still_assigned(campaign: Campaign) -> set[int]:
+    """The campaign's orgs the consultant may still open: a client who revoked the assignment
+    (or now requires MFA the consultant lacks) shows no progress, reminders or comparison."""
+    return set(
+        orgs_assigned_to(campaign.consultant)
+        .filter(pk__in=campaign.rows.values("org_id"))
+        .values_list("pk", flat=True)
+    )
+
+
 def campaign_progress(campaign: Campaign) -> CampaignProgress:
-    """Every org's state and its respondents' progress, in four queries whatever the size."""
+    """Every org's state and its respondents' progress, in five queries whatever the size."""
+    allowed = _still_assigned(campaign)
     rows = list(campaign.rows.select_related("org", "assessment"))
-    drafts = [r.assessment for r in rows if r.assessment and r.assessment.is_draft]
+    drafts = [
+        r.assessment for r in rows if r.assessment and r.assessment.is_draft and r.org_id in allowed
+    ]
     totals = (
         dict(
             Question.objects.filter(domain__version_id__in={a.version_id for a in drafts})
@@ -219,6 +234,9 @@ def campaign_progress(campaign: Campaign) -> CampaignProgress:
     result = []
     for row in rows:
         a = row.assessment
+        if row.org_id not in allowed:
+            result.append(OrgProgress(row, "withdrawn"))
+            continue
         if a is None:
             result.append(OrgProgress(row, "not_started"))
             continue
@@ -256,7 +274,9 @@ def campaign_remind(*, campaign: Campaign, by) -> RemindAllResult:
     respondent at most once in 12 hours, opted-out people left out)."""
     result = RemindAllResult()
     drafts = Assessment.objects.filter(
-        pk__in=campaign.rows.values("assessment_id"), status=Assessment.Status.DRAFT
+        pk__in=campaign.rows.values("assessment_id"),
+        org_id__in=_still_assigned(campaign),
+        status=Assessment.Status.DRAFT,
     ).select_related("org")
     for assessment in drafts:
         try:

@@ -20,7 +20,9 @@ from orgs.permissions import campaign_consultant, orgs_assigned_to
 def _campaign(request, campaign_id) -> Campaign:
     user = campaign_consultant(request.user)
     # Another consultant's campaign is a 404: its existence is not theirs to learn.
-    return get_object_or_404(Campaign, public_id=campaign_id, consultant=user)
+    campaign = get_object_or_404(Campaign, public_id=campaign_id, consultant=user)
+    campaign.consultant = user  # the signed-in user already loaded: no second query for it
+    return campaign
 
 
 @login_required

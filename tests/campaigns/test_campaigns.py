@@ -14,6 +14,7 @@ from campaigns import services
 from campaigns.models import Campaign, CampaignOrg
 from notifications import scheduler
 from notifications.models import NotificationPreference
+from orgs.models import ConsultantAssignment
 from tests.campaigns.conftest import answer, finish, in_days
 from tests.factories import AssessmentFactory, OrganizationFactory
 
@@ -114,7 +115,7 @@ def _campaign_page_queries(clients, client, n: int) -> int:
     return len(queries)
 
 
-CAMPAIGN_PAGE_QUERIES = 8
+CAMPAIGN_PAGE_QUERIES = 9
 
 
 def test_the_campaign_page_runs_the_same_fixed_number_of_queries_for_5_and_50_orgs(clients, client):
@@ -306,3 +307,31 @@ def test_a_start_that_races_another_start_for_an_org_writes_nothing(clients, mon
             by=world.consultant, name="Race", org_ids=world.ids, due_date=in_days(3)
         )
     _nothing_changed(0)
+
+
+def test_a_client_that_revoked_the_consultant_shows_no_progress_reminders_or_comparison(
+    clients, client
+):
+    world = clients(3)
+    client.force_login(world.consultant)
+    start(client, world.ids)
+    campaign = Campaign.objects.get()
+    drafts = {r.org_id: r.assessment for r in campaign.rows.select_related("assessment")}
+    gone, done, open_ = world.orgs
+    finish(drafts[gone.pk], world.leaders[gone.pk])
+    finish(drafts[done.pk], world.leaders[done.pk])
+    answer(drafts[open_.pk], world.members[open_.pk], count=1)
+    ConsultantAssignment.objects.filter(org=gone).delete()
+    mail.outbox.clear()
+
+    progress = services.campaign_progress(campaign)
+    page = client.get(reverse("campaign_detail", args=[campaign.public_id])).content.decode()
+    client.post(reverse("campaign_remind", args=[campaign.public_id]))
+
+    assert [p.label for p in progress.orgs][0] == "No longer your client"
+    assert progress.compare_groups() == []  # one submitted org left that may be compared
+    assert str(gone.public_id) not in page
+    assert {m.to[0] for m in mail.outbox} == {
+        world.leaders[open_.pk].email,
+        world.members[open_.pk].email,
+    }
