@@ -335,3 +335,22 @@ def test_a_client_that_revoked_the_consultant_shows_no_progress_reminders_or_com
         world.leaders[open_.pk].email,
         world.members[open_.pk].email,
     }
+
+
+def test_markup_in_a_campaign_or_org_name_is_shown_as_text(clients, client):
+    world = clients(2)
+    hostile = '<img src=x onerror="alert(1)">'
+    world.orgs[0].name = hostile
+    world.orgs[0].save()
+    client.force_login(world.consultant)
+    start(client, world.ids, name=hostile)
+    campaign = Campaign.objects.get()
+
+    for url in (
+        reverse("campaign_list"),
+        reverse("campaign_detail", args=[campaign.public_id]),
+        reverse("campaign_new"),
+    ):
+        page = client.get(url).content.decode()
+        assert hostile not in page, url
+        assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page, url
