@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "assessment",
     "plans",
     "notifications",
+    "campaigns",
 ]
 
 MIDDLEWARE = [

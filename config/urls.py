@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("orgs.urls")),
     path("", include("assessment.urls")),
     path("", include("plans.urls")),
+    path("", include("campaigns.urls")),
 ]
 
 # Oversized or malformed requests: the site's 400 page, or JSON for the autosave endpoint.

@@ -286,3 +286,23 @@ def consultant_for(user) -> Consultant:
         log.warning("access denied (403): user=%s is not a consultant", user.pk)
         raise PermissionDenied(NOT_A_CONSULTANT)
     return consultant
+
+
+NOT_A_CONSULTANT_CAMPAIGN = "Only consultants run campaigns."
+
+
+def campaign_consultant(user):
+    """The signed-in consultant, for campaign pages (a campaign is a consultant's own object:
+    anyone else is refused with 403; a campaign of another consultant is then a 404)."""
+    if not (user.is_authenticated and Consultant.objects.filter(user=user).exists()):
+        log.warning("access denied (403): user=%s is not a consultant (campaigns)", user.pk)
+        raise PermissionDenied(NOT_A_CONSULTANT_CAMPAIGN)
+    return user
+
+
+def orgs_assigned_to(user) -> QuerySet[Organization]:
+    """The client orgs a consultant may start work in: assigned to them, and open to them as far
+    as MFA goes (an org that requires MFA stays out until they turn it on)."""
+    return orgs_visible_to(user).filter(
+        Exists(ConsultantAssignment.objects.filter(org=OuterRef("pk"), consultant=user))
+    )

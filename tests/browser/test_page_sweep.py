@@ -9,6 +9,7 @@ escape the sweep unnoticed. One browser, one context per persona, pages one afte
 whole sweep runs in a few minutes on two cores.
 """
 
+import datetime
 import re
 import time
 from collections.abc import Callable
@@ -134,6 +135,27 @@ def _org_home(w: SweepWorld) -> str:
     return reverse("org_home", args=[w.org.public_id])
 
 
+def _campaign(w: SweepWorld) -> str:
+    """A campaign over every client of the demo consultant, following each one's latest
+    assessment (so the page shows submitted, in-progress and not-started rows)."""
+    from assessment.models import Assessment
+    from campaigns.models import Campaign, CampaignOrg
+    from orgs.permissions import orgs_assigned_to
+
+    consultant = get_user_model().objects.get(username=w.consultant)
+    campaign = Campaign.objects.create(
+        consultant=consultant, name="Spring assessments", due_date=datetime.date(2030, 3, 31)
+    )
+    for org in orgs_assigned_to(consultant):
+        CampaignOrg.objects.create(
+            campaign=campaign,
+            org=org,
+            assessment=Assessment.objects.filter(org=org).first(),
+            start=CampaignOrg.Start.JOINED,
+        )
+    return reverse("campaign_detail", args=[campaign.public_id])
+
+
 # URL name -> (persona, path). Some names are swept more than once, as different personas (the
 # home page is the landing page, a consultant's portfolio and a leader's org).
 SWEPT: dict[str, list[Sweep]] = {
@@ -217,6 +239,9 @@ SWEPT: dict[str, list[Sweep]] = {
     "share_view": [Sweep(ANONYMOUS, lambda w: reverse("share_view", args=[w.share_token()]))],
     "account_notifications": [Sweep(LEADER, lambda w: reverse("account_notifications"))],
     "assessment_start_confirm": [Sweep(LEADER, _org("assessment_start_confirm"))],
+    "campaign_list": [Sweep(CONSULTANT, lambda w: reverse("campaign_list"))],
+    "campaign_new": [Sweep(CONSULTANT, lambda w: reverse("campaign_new"))],
+    "campaign_detail": [Sweep(CONSULTANT, _campaign)],
 }
 
 POST_ONLY = "takes POST only: a GET answers 405"
@@ -233,6 +258,7 @@ EXCLUDED: dict[str, str] = {
     "consultant_invitation_revoke": POST_ONLY,
     "assessment_due_date": POST_ONLY,
     "assessment_remind": POST_ONLY,
+    "campaign_remind": POST_ONLY,
     "plan_adopt": POST_ONLY,
     "plan_item_update": POST_ONLY,
     "plan_item_comment": POST_ONLY,

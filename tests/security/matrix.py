@@ -446,6 +446,33 @@ CONSULTANTS_ONLY = people(FORBIDDEN, anonymous=LOGIN, consultant_a=OK, consultan
 # One org each: the home page sends them to it.
 ONE_ORG = {p: MOVED for p in ("member_a", "leader_a", "leader_b", "member_b")}
 
+# Campaigns are a consultant's own: other people are refused (403), and another consultant's
+# campaign, or a client that is not theirs, is not found (404).
+CAMPAIGN = ("campaign",)
+NOT_THEIRS = people(FORBIDDEN, anonymous=LOGIN, consultant_a=DONE, consultant_other=HIDDEN)
+CAMPAIGN_ROWS = [
+    Row("campaign_list", "GET", (), CONSULTANTS_ONLY),
+    Row("campaign_list", "POST", (), people(NO_METHOD, anonymous=LOGIN)),
+    Row("campaign_new", "GET", (), CONSULTANTS_ONLY),
+    # Starts A2's assessment: a client of consultant_a only.
+    Row("campaign_new", "POST", (), NOT_THEIRS, data="campaign"),
+    Row(
+        "campaign_detail",
+        "GET",
+        CAMPAIGN,
+        people(FORBIDDEN, anonymous=LOGIN, consultant_a=OK, consultant_other=HIDDEN),
+    ),
+    Row("campaign_detail", "POST", CAMPAIGN, people(NO_METHOD, anonymous=LOGIN)),
+    Row("campaign_remind", "GET", CAMPAIGN, people(NO_METHOD, anonymous=LOGIN)),
+    # Reminders are queued mail (and a rate limit in the cache): no row changes.
+    Row(
+        "campaign_remind",
+        "POST",
+        CAMPAIGN,
+        people(FORBIDDEN, anonymous=LOGIN, consultant_a=MOVED, consultant_other=HIDDEN),
+    ),
+]
+
 SITE_ROWS = [
     Row("healthz", "GET", (), EVERYONE),
     Row("healthz", "POST", (), NOBODY),
@@ -608,7 +635,7 @@ SITE_ROWS = [
     ),
 ]
 
-ROWS = ORG_ROWS + ASSESSMENT_ROWS + COMPARE_ROWS + SITE_ROWS
+ROWS = ORG_ROWS + ASSESSMENT_ROWS + COMPARE_ROWS + CAMPAIGN_ROWS + SITE_ROWS
 
 
 @dataclass(frozen=True)

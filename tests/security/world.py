@@ -19,6 +19,7 @@ from assessment.bank import bank_load
 from assessment.models import Assessment, ShareLink
 from assessment.services import AnswerInput, answers_save
 from assessment.sharing import share_link_create, share_link_revoke
+from campaigns.models import Campaign, CampaignOrg
 from orgs.models import ConsultantAssignment, Invitation, Membership, Organization
 from orgs.services import invitation_token
 from plans.models import Plan, PlanItem
@@ -65,6 +66,7 @@ class World:
     reset_link: tuple[str, str]  # (uidb36, key) of a password-reset link
     confirm_key: str  # the key of an email-confirmation link (another user's unverified address)
     sessions: dict[str, str]  # persona → the key of a session it is signed in with
+    campaign: Campaign | None = None  # consultant_a's, following A's open draft
 
 
 def _every_answer(version, level: int) -> list[AnswerInput]:
@@ -156,6 +158,9 @@ def build_world() -> World:
     personas = Personas()
     version, _ = bank_load(text=MINI_BANK.read_text(encoding="utf-8"))
     v2_version, _ = bank_load(text=MINI_BANK_V2.read_text(encoding="utf-8"))
+    # Campaigns start the current questionnaire (slug cs-maturity): the mini bank stands in.
+    mini_text = MINI_BANK.read_text(encoding="utf-8")
+    bank_load(text=mini_text.replace("slug: mini", "slug: cs-maturity", 1))
     consultant_b = ConsultantFactory().user
     AssignmentFactory(consultant=consultant_b, org=personas.org_b)
     orgs = {
@@ -197,6 +202,15 @@ def build_world() -> World:
         ),
         confirm_key=EmailConfirmationHMAC(EmailAddress.objects.get(user=unverified)).key,
         sessions={persona: _session(user) for persona, user in people.items()},
+    )
+    world.campaign = Campaign.objects.create(
+        consultant=personas.consultant_a, name="Matrix campaign", due_date=datetime.date(2030, 1, 1)
+    )
+    CampaignOrg.objects.create(
+        campaign=world.campaign,
+        org=orgs["A"],
+        assessment=sides["A"].draft,
+        start=CampaignOrg.Start.JOINED,
     )
     _render_pdfs_once(world)
     return world
@@ -246,6 +260,8 @@ def case_url(case: Case, world: World) -> str:
             kwargs["token"] = objects.share_tokens[key]
         elif key == "share_link":
             kwargs["link_id"] = objects.share_link.pk
+        elif key == "campaign":
+            kwargs["campaign_id"] = world.campaign.public_id
         elif key == "accent":
             kwargs["accent"] = "1d4e89"
         elif key == "reset":
@@ -280,6 +296,11 @@ def payload(case: Case, world: World) -> dict:
             "logo": SimpleUploadedFile("logo.png", images.png(), content_type="image/png"),
         },
         "submit": {"confirm": "1"},
+        "campaign": {
+            "name": "Matrix start",
+            "due_date": "2099-12-31",
+            "org": [str(world.orgs["A2"].public_id)],
+        },
         "due_date": {"due_date": "2099-12-31"},
         "exclude": {
             "respondent": world.sides[case.variant.objects or "A"].former.pk,
