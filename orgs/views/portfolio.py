@@ -19,7 +19,7 @@ from assessment.pdf import PdfRenderError, render_pdf_bounded
 from assessment.scoring import STAGE_NAMES
 from orgs import ratelimits
 from orgs.insight import CSV_HEADER as INSIGHT_CSV_HEADER
-from orgs.insight import MISS_LEVEL, insight_build, insight_csv_rows
+from orgs.insight import MISS_LEVEL, insight_csv_rows, insight_for
 from orgs.landing import landing_build
 from orgs.models import Consultant, Organization
 from orgs.permissions import orgs_held_back_by_mfa, orgs_visible_to
@@ -58,7 +58,7 @@ def insight_label(key: str) -> str:
 @require_GET
 @login_required
 def insight(request):
-    data = insight_build(request.user)
+    data = insight_for(request.user)
     return render(request, "orgs/insight.html", {"insight": data, "miss_level": MISS_LEVEL})
 
 
@@ -69,7 +69,7 @@ def insight_csv(request):
     response["Content-Disposition"] = 'attachment; filename="stagewise-insight.csv"'
     writer = csv.writer(response)
     writer.writerow(INSIGHT_CSV_HEADER)
-    writer.writerows(insight_csv_rows(insight_build(request.user)))
+    writer.writerows(insight_csv_rows(insight_for(request.user)))
     return response
 
 

@@ -14,10 +14,14 @@ from orgs.demo import CONSULTANT_EMAIL, demo_build_portfolio
 from orgs.insight import insight_build, quarter_start
 from plans.models import Plan, PlanItem
 from tests.factories import ConsultantFactory
+from tests.html import main_of
 from tests.portfolio.conftest import listed
 
-# session, user, then insight_build's four: orgs, latest answers, labels per version, plan items
-INSIGHT_QUERIES = 6
+# session, user, the fingerprint's three aggregates, the cache read; then, when nothing is cached
+# yet, insight_build's four (orgs, latest answers, labels per version, plan items) and the cache
+# write (the database cache's own five).
+INSIGHT_QUERIES_WARM = 6
+INSIGHT_QUERIES_COLD = 15
 
 
 def snapshot(levels: dict[str, int | None]) -> dict:
@@ -165,9 +169,25 @@ def test_insight_queries_do_not_grow_with_the_portfolio(
     built = demo_build_portfolio(orgs=orgs, assessments=assessments, seed=5)
     assert built.orgs == orgs
     client = client_for(django_user_model.objects.get(username=CONSULTANT_EMAIL))
-    with django_assert_num_queries(INSIGHT_QUERIES):
+    with django_assert_num_queries(INSIGHT_QUERIES_COLD):
         response = client.get(reverse("portfolio_insight"))
     assert response.status_code == 200
     assert "Practices most clients miss" in response.content.decode()
-    with django_assert_num_queries(INSIGHT_QUERIES):
+    with django_assert_num_queries(INSIGHT_QUERIES_WARM):
+        again = client.get(reverse("portfolio_insight"))
+    assert main_of(again.content.decode()) == main_of(response.content.decode())
+    with django_assert_num_queries(INSIGHT_QUERIES_WARM):
         assert client.get(reverse("portfolio_insight_csv")).status_code == 200
+
+
+def test_cached_insight_follows_a_new_plan_item_and_a_new_result(insight_book, client_for):
+    client = client_for(insight_book.consultant)
+    assert "Forecast renewals: " in client.get(reverse("portfolio_insight")).content.decode()
+    o = insight_book.orgs
+    for short in ("Up", "Same", "Fresh"):
+        plan_item(o[short], "forecast", "Forecast renewals")
+    page = client.get(reverse("portfolio_insight")).content.decode()
+    assert page.index("Forecast renewals") < page.index("Score account health")
+    Assessment.objects.filter(pk=insight_book.results["Down"].pk).delete()
+    regressed = client.get(reverse("home"), {"insight": "regressed"}).content.decode()
+    assert listed(regressed) == []
