@@ -170,3 +170,19 @@ def test_benchmark_queries_do_not_grow_with_the_peers(own, make_peers, personas,
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_strip_renders_in_weasyprint_as_in_the_browser():
+    # The same include the page uses, inside a bare PDF page: WeasyPrint draws SVG from
+    # presentation attributes, so nothing depends on the app's stylesheet.
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    result = benchmark_compute([("a", "Alpha", 50.0)], [{"a": float(v)} for v in range(0, 100, 10)])
+    svg = render_to_string(
+        "includes/benchmark_strip.svg.html",
+        {"strip": benchmark_strip(result.domains), "strip_title": "Peer quartiles"},
+    )
+    assert 'class="strip-band"' in svg and 'class="strip-marker"' in svg
+    pdf = HTML(string=f"<html><body>{svg}</body></html>").write_pdf()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 1000
