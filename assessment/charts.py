@@ -113,3 +113,73 @@ def radar(labels: list[str], series: list[tuple[str, SeriesStyle, list[float | N
         points, dots = _polygon([v or 0.0 for v in values], count)
         drawn.append(RadarSeries(name, style, points, dots))
     return Radar(RADAR_WIDTH, RADAR_HEIGHT, CX, CY, tuple(axes), rings, tuple(drawn))
+
+
+# --- benchmark strip --------------------------------------------------------------------------
+
+STRIP_WIDTH = 640
+STRIP_LABEL = 200  # left column for the domain name
+STRIP_ROW = 40
+STRIP_RIGHT = 20
+STRIP_TOP = 28  # room for the 0-100 scale
+
+
+@dataclass(frozen=True)
+class StripRow:
+    label: str
+    y: float  # centre line of the row
+    band_x: float | None  # the 25-75 band, None when the domain has no spread
+    band_w: float
+    median_x: float | None
+    whisker: tuple[float, float] | None  # min to max, None when withheld
+    marker_x: float | None  # the org's own score
+    summary: str  # the row in words, for the SVG's text alternative
+
+
+@dataclass(frozen=True)
+class Strip:
+    width: int
+    height: int
+    x0: float
+    x1: float
+    ticks: tuple[tuple[int, float], ...]
+    rows: tuple[StripRow, ...]
+
+
+def _strip_x(value: float) -> float:
+    return round(STRIP_LABEL + (STRIP_WIDTH - STRIP_LABEL - STRIP_RIGHT) * value / 100, 1)
+
+
+def benchmark_strip(domains) -> Strip:
+    """One row per domain benchmark (assessment.benchmark.DomainBenchmark): the peers' 25-75
+    band with the median, whiskers to the min and max when shown, and the org's score as a
+    marker. Scores are 0-100."""
+    rows = []
+    for i, d in enumerate(domains):
+        y = STRIP_TOP + STRIP_ROW * i + STRIP_ROW / 2
+        s = d.spread
+        words = [f"{d.name}: score {'none' if d.score is None else f'{d.score:.1f}'}"]
+        if s is not None:
+            words.append(f"peers' middle half {s.q1:.0f} to {s.q3:.0f}, median {s.median:.0f}")
+            if s.low is not None:
+                words.append(f"range {s.low:.0f} to {s.high:.0f}")
+        rows.append(
+            StripRow(
+                label=d.name,
+                y=y,
+                band_x=_strip_x(s.q1) if s else None,
+                band_w=round(_strip_x(s.q3) - _strip_x(s.q1), 1) if s else 0,
+                median_x=_strip_x(s.median) if s else None,
+                whisker=(_strip_x(s.low), _strip_x(s.high)) if s and s.low is not None else None,
+                marker_x=None if d.score is None else _strip_x(d.score),
+                summary="; ".join(words),
+            )
+        )
+    return Strip(
+        width=STRIP_WIDTH,
+        height=int(STRIP_TOP + STRIP_ROW * len(rows) + 8),
+        x0=_strip_x(0),
+        x1=_strip_x(100),
+        ticks=tuple((v, _strip_x(v)) for v in (0, 25, 50, 75, 100)),
+        rows=tuple(rows),
+    )

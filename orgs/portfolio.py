@@ -23,6 +23,7 @@ from assessment.compare import MAX_ORGS, MIN_ORGS
 from assessment.exports import csv_safe
 from assessment.models import Answer, Assessment, Question
 from assessment.scoring import STAGE_NAMES, phase_of
+from orgs.insight import figure_org_ids
 from orgs.models import Organization
 from orgs.permissions import orgs_visible_to
 from plans import services as plan_services
@@ -47,6 +48,8 @@ class PortfolioFilters:
     arr_band: str = ""
     sort: str = DEFAULT_SORT
     descending: bool = False
+    # A portfolio insight figure (orgs/insight.py): the list shows the orgs behind it.
+    insight: str = ""
 
     @classmethod
     def from_params(cls, params) -> "PortfolioFilters":
@@ -61,6 +64,7 @@ class PortfolioFilters:
             arr_band=arr_band if arr_band in Organization.ArrBand.values else "",
             sort=sort if sort in SORTS else DEFAULT_SORT,
             descending=params.get("dir") == "desc",
+            insight=params.get("insight", "").replace("\x00", "").strip()[:120],
         )
 
 
@@ -131,6 +135,10 @@ def portfolio_queryset(user, filters: PortfolioFilters) -> QuerySet[Organization
         orgs = orgs.filter(latest_stage=filters.stage)
     if filters.arr_band:
         orgs = orgs.filter(arr_band=filters.arr_band)
+    if filters.insight:
+        ids = figure_org_ids(user, filters.insight)
+        # An unknown figure shows no org rather than every org under a misleading heading.
+        orgs = orgs.filter(pk__in=ids or ())
     field = SORTS[filters.sort]
     order = F(field).desc(nulls_last=True) if filters.descending else F(field).asc(nulls_last=True)
     return orgs.order_by(order, "name", "id")

@@ -6,6 +6,8 @@ from orgs.views import accounts, firm, org, portfolio, settings, tabs
 urlpatterns = [
     path("", portfolio.home, name="home"),
     path("portfolio.csv", portfolio.portfolio_csv, name="portfolio_csv"),
+    path("insight/", portfolio.insight, name="portfolio_insight"),
+    path("insight.csv", portfolio.insight_csv, name="portfolio_insight_csv"),
     path("compare/", portfolio.compare, name="compare"),
     path("compare.csv", portfolio.compare_csv, name="compare_csv"),
     path("compare.pdf", portfolio.compare_pdf, name="compare_pdf"),

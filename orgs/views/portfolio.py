@@ -16,7 +16,10 @@ from assessment.branding import branding_for_comparison
 from assessment.compare import comparison_build
 from assessment.exports import comparison_csv_rows
 from assessment.pdf import PdfRenderError, render_pdf_bounded
+from assessment.scoring import STAGE_NAMES
 from orgs import ratelimits
+from orgs.insight import CSV_HEADER as INSIGHT_CSV_HEADER
+from orgs.insight import MISS_LEVEL, insight_csv_rows, insight_for
 from orgs.landing import landing_build
 from orgs.models import Consultant, Organization
 from orgs.permissions import orgs_held_back_by_mfa, orgs_visible_to
@@ -31,6 +34,43 @@ from orgs.portfolio import (
 )
 
 PAGE_SIZE = 25
+
+
+def insight_label(key: str) -> str:
+    """What a figure key names, read from the key itself (no query): the list heading."""
+    if key.startswith("stage-") and key[6:].isdigit():
+        return STAGE_NAMES.get(int(key[6:]), "")
+    labels = {
+        "regressed": "fell a stage this quarter",
+        "drafts": "open drafts",
+        "overdue": "overdue plan items",
+    }
+    for prefix, word in (
+        ("phase-", "phase "),
+        ("practice-", "missing practice "),
+        ("action-", "next action "),
+    ):
+        if key.startswith(prefix):
+            return word + key.removeprefix(prefix)
+    return labels.get(key, "")
+
+
+@require_GET
+@login_required
+def insight(request):
+    data = insight_for(request.user)
+    return render(request, "orgs/insight.html", {"insight": data, "miss_level": MISS_LEVEL})
+
+
+@require_GET
+@login_required
+def insight_csv(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="stagewise-insight.csv"'
+    writer = csv.writer(response)
+    writer.writerow(INSIGHT_CSV_HEADER)
+    writer.writerows(insight_csv_rows(insight_for(request.user)))
+    return response
 
 
 @require_GET
@@ -62,7 +102,8 @@ def home(request):
             "sorts": list(SORTS),
             "arr_bands": Organization.ArrBand.choices,
             "query_string": params.urlencode(),
-            "filtered": bool(filters.query or filters.stage or filters.arr_band),
+            "filtered": bool(filters.query or filters.stage or filters.arr_band or filters.insight),
+            "insight_label": insight_label(filters.insight),
             "held_back": held_back,
         },
     )

@@ -19,6 +19,8 @@ PAGE_ROWS = (
     bench.PLAN_PAGE,
     bench.portfolio_row(4),
     bench.portfolio_row(6),
+    bench.insight_row(4),
+    bench.insight_row(6),
     bench.COMPARE,
     bench.PDF_RENDER,
     bench.PDF_CACHED,
@@ -27,6 +29,7 @@ TARGETED = (
     bench.DOMAIN_PAGE,
     bench.AUTOSAVE,
     bench.portfolio_row(6),
+    bench.insight_row(6),
     bench.PDF_RENDER,
     bench.PDF_CACHED,
 )
@@ -70,6 +73,8 @@ def test_bench_prints_every_row_with_sql_queries_and_a_verdict_on_each_target(ro
     assert queries[bench.AUTOSAVE] <= 14
     assert queries[bench.BARE_READ] < queries[bench.DOMAIN_PAGE]
     assert queries[bench.BARE_WRITE] < queries[bench.AUTOSAVE]
+    # A fixed number of queries whatever the portfolio's size.
+    assert queries[bench.insight_row(4)] == queries[bench.insight_row(6)]
     for name in TARGETED:
         wall, cpu = rows[name].split()[-2].split("/")
         assert {wall, cpu} <= {"met", "MISSED"}, rows[name]

@@ -480,6 +480,11 @@ SITE_ROWS = [
     Row("home", "POST", (), NOBODY),
     Row("portfolio_csv", "GET", (), SIGNED_IN_ONLY),
     Row("portfolio_csv", "POST", (), NOBODY),
+    # Insight reads only the orgs each person may see (an empty page for someone with none).
+    Row("portfolio_insight", "GET", (), SIGNED_IN_ONLY),
+    Row("portfolio_insight", "POST", (), NOBODY),
+    Row("portfolio_insight_csv", "GET", (), SIGNED_IN_ONLY),
+    Row("portfolio_insight_csv", "POST", (), NOBODY),
     # Accounts (django-allauth). Signed-in visitors are sent on from the entrance pages.
     Row("account_signup", "GET", (), people(MOVED, anonymous=OK)),
     Row("account_signup", "POST", (), people(MOVED, anonymous=DONE), data="signup"),

@@ -14,7 +14,7 @@ Django's test client and the full middleware stack (server time, no network):
   the floor of any authenticated save (session, user, one write);
 - the questionnaire domain page, the autosave request, the result page and the plan page (a plan
   of 200 items);
-- the portfolio at --small and --large orgs and compare with 12 orgs;
+- the portfolio and portfolio insight at --small and --large orgs, and compare with 12 orgs;
 - the report PDF: rendered through the app (cache emptied first), rendered by bare WeasyPrint
   from the same HTML and stylesheet, and downloaded from the cache.
 
@@ -77,6 +77,10 @@ PDF_VS_FLOOR = "PDF render vs plain-text floor"
 
 def portfolio_row(size: int) -> str:
     return f"portfolio, {size:,} orgs"
+
+
+def insight_row(size: int) -> str:
+    return f"portfolio insight, {size:,} orgs"
 
 
 class Command(BaseCommand):
@@ -162,6 +166,8 @@ class Command(BaseCommand):
             PLAN_PAGE: lambda: checked(reader.get(plan_url)),
             portfolio_row(small): lambda: checked(little.get(reverse("home"))),
             portfolio_row(large): lambda: checked(big.get(reverse("home"))),
+            insight_row(small): lambda: checked(little.get(reverse("portfolio_insight"))),
+            insight_row(large): lambda: checked(big.get(reverse("portfolio_insight"))),
             COMPARE: lambda: checked(big.get(compare_url)),
         }
         timings = measure_rounds(steps, runs=runs, warmup=warmup)
@@ -178,10 +184,13 @@ class Command(BaseCommand):
             (PLAN_PAGE, BARE_VIEW, None),
             (portfolio_row(small), BARE_VIEW, None),
             (portfolio_row(large), portfolio_row(small), 2),
+            (insight_row(small), BARE_VIEW, None),
+            (insight_row(large), insight_row(small), 2),
             (COMPARE, BARE_VIEW, None),
         ]
         if small == large:  # the same row twice would hide the comparison
             plan.remove((portfolio_row(large), portfolio_row(small), 2))
+            plan.remove((insight_row(large), insight_row(small), 2))
         return [
             Row(name, timings[name], queries[name], base, target) for name, base, target in plan
         ]

@@ -28,7 +28,7 @@ from assessment.models import QuestionnaireVersion
 from orgs.demo import CONSULTANT_EMAIL, DEMO_ORGS, demo_build, demo_build_portfolio
 from orgs.models import Organization
 
-PAGES = ("portfolio", "portfolio by stage", "portfolio by plan", "compare 12")
+PAGES = ("portfolio", "portfolio by stage", "portfolio by plan", "insight", "compare 12")
 TARGET = 2.0
 
 
@@ -69,6 +69,7 @@ class Command(BaseCommand):
             "portfolio by stage": reverse("home") + "?sort=stage&dir=desc",
             # The plan columns (issue 15) sorted: done share, then overdue counts.
             "portfolio by plan": reverse("home") + "?sort=plan&dir=desc",
+            "insight": reverse("portfolio_insight"),
             "compare 12": reverse("compare") + "?" + "&".join(f"org={i}" for i in ids),
         }
         measured = {}
