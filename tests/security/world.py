@@ -280,6 +280,7 @@ def payload(case: Case, world: World) -> dict:
             "logo": SimpleUploadedFile("logo.png", images.png(), content_type="image/png"),
         },
         "submit": {"confirm": "1"},
+        "calibrate": {"question": first_question, "level": "3", "rationale": "Agreed."},
         "due_date": {"due_date": "2099-12-31"},
         "exclude": {
             "respondent": world.sides[case.variant.objects or "A"].former.pk,
