@@ -958,3 +958,38 @@ def test_snapshot_from_before_calibration_reads_gaps_as_unresolved() -> None:
     assert result_from_dict(data).alignment_gaps[0].resolved is False
     resolved = result_to_dict(score(q, {"ana": {"q1": 1}, "bo": {"q1": 5}}, {"q1": 3}))
     assert result_from_dict(resolved).alignment_gaps[0].resolved is True
+
+
+def test_docs_example_4_calibration_session_after_example_2() -> None:
+    definition = questionnaire(
+        domain(
+            "health",
+            question("score", weight=2, gate=Gate(stage=3, min_level=3)),
+            question("save-plays"),
+        ),
+        domain("metrics", question("grr"), question("nrr"), question("ttv"), weight=2),
+    )
+    answers: dict[str, dict[str, AnswerValue]] = {
+        "leader": {"score": 4, "save-plays": 4, "grr": 5, "nrr": DONT_KNOW, "ttv": 3},
+        "csm": {"score": 1, "save-plays": 3, "grr": 4, "nrr": 3},
+    }
+
+    agreed_3 = score(definition, answers, {"score": 3})
+    agreed_2 = score(definition, answers, {"score": 2})
+
+    assert [d.score for d in agreed_3.domains] == [54.2, 54.2]
+    assert (agreed_3.overall_score, agreed_3.stage_name, agreed_3.phase) == (
+        54.2,
+        "Predictive",
+        "Run",
+    )
+    assert agreed_3.cap_reasons == ()
+    assert agreed_3.alignment_gaps == (
+        AlignmentGap("score", "health", levels=(1, 4), spread=3, resolved=True),
+    )
+    assert agreed_3.data_gaps == (DataGap("nrr", "metrics", dont_know=1, unanswered=False),)
+    assert [d.score for d in agreed_2.domains] == [37.5, 54.2]
+    assert (agreed_2.overall_score, agreed_2.stage_name) == (48.6, "Proactive")
+    assert [r.detail for r in agreed_2.cap_reasons] == [
+        "Gate: agreed at level 2 in calibration; Predictive needs at least level 3."
+    ]
