@@ -332,3 +332,44 @@ def test_twelve_respondents_by_48_questions_render_in_twelve_queries_or_fewer(
     assert body.count('<li class="calibrate-answer') == RESPONDENTS * DOMAINS * QUESTIONS
     assert body.count('<select class="form-select" name="level"') == DOMAINS * QUESTIONS
     assert f"{RESPONDENTS} respondents" in body
+
+
+def test_rationale_with_a_null_character_is_refused(personas, disagreeing):
+    qid = question_id(disagreeing.version, "alpha-q2")
+
+    with pytest.raises(AssessmentError, match="null characters"):
+        agreed_answer_save(
+            assessment=disagreeing,
+            by=personas.leader_a,
+            question_id=qid,
+            level="3",
+            rationale="a\x00",
+        )
+    assert not AgreedAnswer.objects.exists()
+
+
+def test_left_out_former_member_is_not_among_the_calibrated_respondents(
+    personas, client_for, disagreeing
+):
+    from assessment.models import ExcludedRespondent
+    from orgs.models import Membership
+
+    Membership.objects.filter(user=personas.member_a).delete()
+    ExcludedRespondent.objects.create(assessment=disagreeing, respondent=personas.member_a)
+
+    body = client_for(personas.leader_a).get(calibrate_url(disagreeing)).content.decode()
+
+    assert "Nothing to calibrate yet" in body
+    assert name(personas.member_a) not in body
+
+
+def test_review_page_links_to_calibration_only_for_those_who_may_calibrate(
+    personas, client_for, disagreeing
+):
+    review = reverse("assessment_review", args=[disagreeing.org.public_id, disagreeing.public_id])
+
+    leader = client_for(personas.leader_a).get(review).content.decode()
+    member = client_for(personas.member_a).get(review).content.decode()
+
+    assert calibrate_url(disagreeing) in leader
+    assert calibrate_url(disagreeing) not in member
