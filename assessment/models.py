@@ -452,3 +452,33 @@ class ShareLink(models.Model):
 
     def __str__(self) -> str:
         return f"share link {self.pk} → {self.assessment_id}"
+
+
+RATIONALE_MAX_LENGTH = 500
+
+
+class AgreedAnswer(models.Model):
+    """A level agreed in a calibration session for one question of a draft: at submit it replaces
+    the mean of the respondents' answers for that question (scoring.score's `agreed`)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="agreed")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(validators=LEVEL_VALIDATORS)
+    rationale = models.CharField(max_length=RATIONALE_MAX_LENGTH, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question"], name="one_agreed_answer_per_question"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=5), name="agreed_level_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreed level {self.level} on {self.question_id} in {self.assessment}"

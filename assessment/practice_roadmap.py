@@ -690,7 +690,8 @@ def _warnings(
 ) -> tuple[Warning, ...]:
     warnings = []
     answered = sum(d.answered for d in result.domains)
-    disagreed = len({g.question_key for g in result.alignment_gaps})
+    # A gap resolved in a calibration session is no longer a reason to calibrate first.
+    disagreed = len({g.question_key for g in result.alignment_gaps if not g.resolved})
     # Whole numbers times 0.25 are exact in floating point, so the boundary is exact too.
     if answered and disagreed >= DISAGREEMENT_SHARE * answered:
         warnings.append(

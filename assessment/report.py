@@ -15,7 +15,7 @@ from assessment import charts, narrative, practice_roadmap, roadmap
 from assessment.branding import Branding, branding_for
 from assessment.models import Action, Assessment
 from assessment.scoring import STAGE_NAMES, Result, Thresholds, phase_of
-from assessment.snapshot import snapshot_result
+from assessment.snapshot import snapshot_agreed, snapshot_result
 from plans import services as plan_services
 
 
@@ -58,6 +58,14 @@ class GapRow:
     domain: str
     question: str
     detail: str
+    resolved: bool = False
+
+
+def _alignment_detail(gap, agreed: dict[str, int]) -> str:
+    detail = f"answers ranged from level {gap.levels[0]} to {gap.levels[-1]}"
+    if gap.resolved and gap.question_key in agreed:
+        detail += f"; resolved in calibration at level {agreed[gap.question_key]}"
+    return detail
 
 
 def gap_rows(snapshot: dict, result: Result) -> tuple[list[GapRow], list[GapRow]]:
@@ -65,10 +73,9 @@ def gap_rows(snapshot: dict, result: Result) -> tuple[list[GapRow], list[GapRow]
     questions = {
         q["key"]: (d["name"], q["text"]) for d in snapshot["domains"] for q in d["questions"]
     }
+    agreed = snapshot_agreed(snapshot)
     alignment = [
-        GapRow(
-            *questions[g.question_key], f"answers ranged from level {g.levels[0]} to {g.levels[-1]}"
-        )
+        GapRow(*questions[g.question_key], _alignment_detail(g, agreed), g.resolved)
         for g in result.alignment_gaps
     ]
     data = [
@@ -109,6 +116,41 @@ class AppendixQuestion:
 
 
 @dataclass(frozen=True)
+class CalibrationRow:
+    """One agreed answer as the appendix records it."""
+
+    domain: str
+    question: str
+    level: int
+    anchor: str  # the text of the agreed level
+    rationale: str
+    by: str
+
+
+def _anchor(question: dict, level: int) -> str:
+    options = question.get("options") or []
+    return options[level - 1] if 0 < level <= len(options) else ""
+
+
+def calibration_record(snapshot: dict) -> list[CalibrationRow]:
+    """The agreed answers frozen in the snapshot, in questionnaire order ([] before calibration)."""
+    rows = {row["question"]: row for row in snapshot.get("calibration", [])}
+    return [
+        CalibrationRow(
+            domain=d["name"],
+            question=q["text"],
+            level=rows[q["key"]]["level"],
+            anchor=_anchor(q, rows[q["key"]]["level"]),
+            rationale=rows[q["key"]]["rationale"],
+            by=rows[q["key"]]["by"],
+        )
+        for d in snapshot["domains"]
+        for q in d["questions"]
+        if q["key"] in rows
+    ]
+
+
+@dataclass(frozen=True)
 class AppendixDomain:
     name: str
     questions: tuple[AppendixQuestion, ...]
@@ -145,6 +187,7 @@ class Report:
     alignment_gaps: list
     data_gaps: list
     appendix: list[AppendixDomain] = field(default_factory=list)
+    calibration: list[CalibrationRow] = field(default_factory=list)
     # Roadmap v2 only (empty for a v1 catalog): the horizons as printed, and summary warnings.
     practice_horizons: tuple[PracticeHorizonView, ...] = ()
     warnings: tuple[practice_roadmap.Warning, ...] = ()
@@ -242,7 +285,10 @@ def snapshot_levels(snapshot: dict) -> dict[str, int]:
             given[answer["question"]].append(None)
         elif answer["level"] is not None:  # a note without an answer is no answer
             given[answer["question"]].append(answer["level"])
-    return practice_roadmap.practice_levels({k: tuple(v) for k, v in given.items()})
+    # An agreed answer from a calibration session is the org's level on its question.
+    return practice_roadmap.practice_levels(
+        {k: tuple(v) for k, v in given.items()}, agreed=snapshot_agreed(snapshot)
+    )
 
 
 def dont_know_shares(snapshot: dict) -> dict[str, float]:
@@ -450,6 +496,7 @@ def report_build(*, assessment: Assessment, with_appendix: bool = True) -> Repor
         alignment_gaps=alignment_gaps,
         data_gaps=data_gaps,
         appendix=_appendix(snapshot) if with_appendix else [],
+        calibration=calibration_record(snapshot) if with_appendix else [],
         practice_horizons=practice_horizons,
         warnings=warnings,
         summary=narrative.narrative(facts),

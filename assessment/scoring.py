@@ -71,6 +71,12 @@ INVALID_ANSWER = (
 )
 UNKNOWN_SNAPSHOT_FORMAT = "Unknown result snapshot format {value!r}; expected {expected}."
 INVALID_CAP_KIND = "Unknown cap reason kind {value!r}; expected 'domain' or 'gate'."
+UNKNOWN_AGREED_QUESTION = (
+    "An agreed answer names question {key!r}, which is not in this questionnaire."
+)
+INVALID_AGREED_LEVEL = (
+    "The agreed answer for question {key!r} is {value!r}; an agreed answer must be a level 1 to 5."
+)
 
 WEAKEST_DOMAIN_RULE = "the org can be at most one stage above its weakest domain"
 
@@ -174,6 +180,9 @@ class AlignmentGap:
     domain_key: str
     levels: tuple[int, ...]  # sorted, "don't know" excluded
     spread: int
+    # True when a calibration session recorded an agreed answer for the question: the
+    # disagreement stays on record, but the agreed level is what was scored.
+    resolved: bool = False
 
 
 @dataclass(frozen=True)
@@ -282,6 +291,8 @@ class _Tally:
 
     levels: tuple[int, ...]
     dont_know: int
+    # The level agreed in a calibration session; it replaces the mean of the answers.
+    agreed: int | None = None
 
     @property
     def responses(self) -> int:
@@ -289,16 +300,27 @@ class _Tally:
 
     @property
     def answered(self) -> bool:
-        return self.responses > 0
+        # An agreed answer is the org's answer even if no single respondent gave one.
+        return self.responses > 0 or self.agreed is not None
+
+    def mean_level(self) -> float:
+        # "Don't know" counts as level 1: we can't credit a practice nobody can vouch for.
+        return (sum(self.levels) + self.dont_know * 1) / self.responses
 
     def org_score(self) -> float:
-        # "Don't know" scores like level 1: we can't credit a practice nobody can vouch for.
+        if self.agreed is not None:
+            return answer_score(self.agreed)
         # Sums of whole numbers are exact, so the mean doesn't depend on respondent order.
         return sum(answer_score(level) for level in self.levels) / self.responses
 
     def org_level(self) -> float:
-        # Same reasoning for gates: "don't know" counts as level 1.
-        return (sum(self.levels) + self.dont_know * 1) / self.responses
+        # Same reasoning for gates: the agreed level, else the mean with "don't know" as 1.
+        return self.agreed if self.agreed is not None else self.mean_level()
+
+    @property
+    def calibrated(self) -> bool:
+        """An agreed answer that differs from what the answers alone say (worth naming)."""
+        return self.agreed is not None and (self.responses == 0 or self.agreed != self.mean_level())
 
 
 def answer_score(level: int) -> int:
@@ -307,7 +329,7 @@ def answer_score(level: int) -> int:
 
 
 def _tally_answers(
-    questionnaire: QuestionnaireDef, answers: Answers
+    questionnaire: QuestionnaireDef, answers: Answers, agreed: Mapping[str, int]
 ) -> tuple[dict[str, _Tally], int]:
     """Validate every answer and group them by question; also count who answered anything."""
     levels: dict[str, list[int]] = {q.key: [] for d in questionnaire.domains for q in d.questions}
@@ -325,7 +347,14 @@ def _tally_answers(
                 levels[key].append(int(value))
             else:
                 raise ValueError(INVALID_ANSWER.format(respondent=respondent, key=key, value=value))
-    tallies = {key: _Tally(tuple(sorted(levels[key])), dont_know[key]) for key in levels}
+    for key, value in agreed.items():
+        if key not in levels:
+            raise ValueError(UNKNOWN_AGREED_QUESTION.format(key=key))
+        if not (_is_int(value) and value in LEVELS):
+            raise ValueError(INVALID_AGREED_LEVEL.format(key=key, value=value))
+    tallies = {
+        key: _Tally(tuple(sorted(levels[key])), dont_know[key], agreed.get(key)) for key in levels
+    }
     return tallies, respondents
 
 
@@ -421,6 +450,9 @@ def _gate_cap_reason(question: QuestionDef, gate: Gate, tally: _Tally) -> CapRea
     if not tally.answered:
         detail = f"Gate: nobody answered this question; {needs}"
         lift = f"Answer this question at level {gate.min_level} or higher."
+    elif tally.calibrated:
+        detail = f"Gate: agreed at level {tally.agreed} in calibration; {needs}"
+        lift = f"Reach level {gate.min_level} or higher on this question."
     else:
         level = _displayed_level(tally.org_level(), gate.min_level)
         counted = " (don't know counts as level 1)" if tally.dont_know else ""
@@ -496,22 +528,30 @@ def _alignment_gaps(
             levels = tallies[q.key].levels
             # Two levels apart means respondents describe different practices, not nuance.
             if levels and levels[-1] - levels[0] >= 2:
-                gaps.append(AlignmentGap(q.key, d.key, levels, levels[-1] - levels[0]))
+                resolved = tallies[q.key].agreed is not None
+                gaps.append(AlignmentGap(q.key, d.key, levels, levels[-1] - levels[0], resolved))
     return tuple(gaps)
 
 
 # --- entry point ------------------------------------------------------------------------------
 
 
-def score(questionnaire: QuestionnaireDef, answers: Answers) -> Result:
+def score(
+    questionnaire: QuestionnaireDef,
+    answers: Answers,
+    agreed: Mapping[str, int] | None = None,
+) -> Result:
     """Score one assessment.
 
     `answers` maps respondent id -> question key -> level 1-5 or DONT_KNOW; a question missing
-    from a respondent's mapping is unanswered by them. Raises ValueError for an invalid
-    questionnaire, an unknown question key or an answer that is not a level or DONT_KNOW.
+    from a respondent's mapping is unanswered by them. `agreed` maps question key -> the level
+    agreed in a calibration session: it replaces the mean for that question everywhere (domain
+    score, gates, stage) and marks the question's alignment gap resolved. Raises ValueError for
+    an invalid questionnaire, an unknown question key or an answer that is not a level or
+    DONT_KNOW, and for an agreed answer on an unknown question or outside levels 1 to 5.
     """
     validate_questionnaire(questionnaire)
-    tallies, respondents = _tally_answers(questionnaire, answers)
+    tallies, respondents = _tally_answers(questionnaire, answers, agreed or {})
     thresholds = questionnaire.thresholds
     domains = tuple(_score_domain(d, tallies, thresholds) for d in questionnaire.domains)
     overall_score = _overall_score(questionnaire, domains)
@@ -579,18 +619,23 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             }
             for g in result.data_gaps
         ],
-        "alignment_gaps": [
-            {
-                "question_key": g.question_key,
-                "domain_key": g.domain_key,
-                "levels": list(g.levels),
-                "spread": g.spread,
-            }
-            for g in result.alignment_gaps
-        ],
+        "alignment_gaps": [_alignment_gap_dict(g) for g in result.alignment_gaps],
         "completeness": result.completeness,
         "respondents": result.respondents,
     }
+
+
+def _alignment_gap_dict(gap: AlignmentGap) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "question_key": gap.question_key,
+        "domain_key": gap.domain_key,
+        "levels": list(gap.levels),
+        "spread": gap.spread,
+    }
+    # Written only when set, so an uncalibrated result keeps the snapshot layout it always had.
+    if gap.resolved:
+        out["resolved"] = True
+    return out
 
 
 def _cap_kind(value: str) -> CapKind:
@@ -651,6 +696,8 @@ def result_from_dict(data: Mapping[str, Any]) -> Result:
                 domain_key=g["domain_key"],
                 levels=tuple(int(level) for level in g["levels"]),
                 spread=int(g["spread"]),
+                # Snapshots from before calibration have no such key: nothing was resolved.
+                resolved=bool(g.get("resolved", False)),
             )
             for g in data["alignment_gaps"]
         ),

@@ -11,6 +11,8 @@ from assessment import scoring, selectors
 from assessment.bank import questionnaire_definition
 from assessment.models import (
     NOTE_MAX_LENGTH,
+    RATIONALE_MAX_LENGTH,
+    AgreedAnswer,
     Answer,
     Assessment,
     ExcludedRespondent,
@@ -40,6 +42,9 @@ RESPONDENT_UNKNOWN = "That person has no answers in this assessment."
 RESPONDENT_IS_MEMBER = (
     "{name} is still a member of {org}; only a former member's answers can be left out."
 )
+AGREED_LEVEL_INVALID = "An agreed level must be a level from 1 to 5."
+RATIONALE_TOO_LONG = f"The rationale is limited to {RATIONALE_MAX_LENGTH} characters."
+RATIONALE_HAS_NUL = "The rationale cannot contain null characters."
 ANSWER_CHANGED_ELSEWHERE = (
     "This answer was changed elsewhere (another tab or device) after this page was loaded. "
     "The newer saved answer is kept; choose again to replace it."
@@ -246,6 +251,50 @@ def submit_refusal(*, domains_without_answers: list[str]) -> str:
     return ""
 
 
+def agreed_answer_save(
+    *, assessment: Assessment, by, question_id: str, level: str, rationale: str = ""
+) -> AgreedAnswer | None:
+    """Record (or change) the level a calibration session agreed for one question of a draft;
+    an empty level removes the agreed answer, so the mean counts again. Returns the stored row,
+    None after a removal. Bad input raises AssessmentError and changes nothing."""
+    structure = selectors.bank_structure(assessment.version)
+    questions = {str(q.pk): q for q in structure.questions}
+    question = questions.get(str(question_id).strip())
+    if question is None:
+        raise AssessmentError(UNKNOWN_QUESTION)
+    if "\x00" in (rationale or ""):
+        raise AssessmentError(RATIONALE_HAS_NUL)
+    rationale = (rationale or "").strip()
+    if len(rationale) > RATIONALE_MAX_LENGTH:
+        raise AssessmentError(RATIONALE_TOO_LONG)
+    level = (level or "").strip()
+    if level and level not in {str(n) for n in scoring.LEVELS}:
+        raise AssessmentError(AGREED_LEVEL_INVALID)
+    with transaction.atomic():
+        # The same lock submit takes: an agreement never lands after the snapshot was frozen.
+        locked = Assessment.objects.select_for_update().only("status").get(pk=assessment.pk)
+        if not locked.is_draft:
+            raise AssessmentError(NOT_A_DRAFT)
+        if not level:
+            AgreedAnswer.objects.filter(assessment=assessment, question=question).delete()
+            return None
+        row, _ = AgreedAnswer.objects.update_or_create(
+            assessment=assessment,
+            question=question,
+            defaults={"level": int(level), "rationale": rationale, "by": by},
+        )
+    return row
+
+
+def agreed_answers(assessment: Assessment) -> list[AgreedAnswer]:
+    """The draft's agreed answers with their question and author, in questionnaire order."""
+    return list(
+        assessment.agreed.select_related("question__domain", "by").order_by(
+            "question__domain__position", "question__position"
+        )
+    )
+
+
 def assessment_submit(*, assessment: Assessment, by) -> Assessment:
     """Score and freeze the assessment in one transaction. Submitting twice is harmless: the
     second call finds it submitted and returns it unchanged."""
@@ -271,8 +320,11 @@ def assessment_submit(*, assessment: Assessment, by) -> Assessment:
         )
         if refusal:
             raise AssessmentError(refusal)
-        result = scoring.score(definition, mapping)
-        locked.snapshot = build_snapshot(version=locked.version, answers=answers, result=result)
+        agreed = agreed_answers(locked)
+        result = scoring.score(definition, mapping, {row.question.key: row.level for row in agreed})
+        locked.snapshot = build_snapshot(
+            version=locked.version, answers=answers, result=result, agreed=agreed
+        )
         locked.status = Assessment.Status.SUBMITTED
         locked.submitted_at = timezone.now()
         locked.submitted_by = by

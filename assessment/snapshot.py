@@ -8,7 +8,9 @@ from assessment.models import QuestionnaireVersion
 SNAPSHOT_FORMAT = 1
 
 
-def build_snapshot(*, version: QuestionnaireVersion, answers, result: scoring.Result) -> dict:
+def build_snapshot(
+    *, version: QuestionnaireVersion, answers, result: scoring.Result, agreed=()
+) -> dict:
     # The bank's own export is the one place that reads a version's content.
     bank = bank_export(version=version)
     respondents = {}
@@ -19,7 +21,7 @@ def build_snapshot(*, version: QuestionnaireVersion, answers, result: scoring.Re
             "name": person.get_full_name() or person.email,
             "email": person.email,
         }
-    return {
+    snapshot = {
         "format": SNAPSHOT_FORMAT,
         "questionnaire": {
             "slug": bank["slug"],
@@ -50,6 +52,25 @@ def build_snapshot(*, version: QuestionnaireVersion, answers, result: scoring.Re
         ],
         "result": scoring.result_to_dict(result),
     }
+    # The calibration record, frozen with the names as they were; an assessment nobody
+    # calibrated keeps the snapshot layout it always had.
+    if agreed:
+        snapshot["calibration"] = [
+            {
+                "question": row.question.key,
+                "level": row.level,
+                "rationale": row.rationale,
+                "by": (row.by.get_full_name() or row.by.email) if row.by else "",
+                "at": row.at.isoformat(),
+            }
+            for row in agreed
+        ]
+    return snapshot
+
+
+def snapshot_agreed(snapshot: dict) -> dict[str, int]:
+    """Question key → agreed level; {} for snapshots from before calibration."""
+    return {row["question"]: row["level"] for row in snapshot.get("calibration", [])}
 
 
 def _question(q: dict) -> dict:

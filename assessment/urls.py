@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessment.views import benchmark, history, questionnaire, report, share
+from assessment.views import benchmark, calibration, history, questionnaire, report, share
 
 prefix = "o/<uuid:org_id>/a/<uuid:assessment_id>/"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path(prefix + "autosave/", questionnaire.autosave, name="assessment_autosave"),
     path(prefix + "review/", questionnaire.review, name="assessment_review"),
     path(prefix + "submit/", questionnaire.submit, name="assessment_submit"),
+    path(prefix + "calibrate/", calibration.calibrate, name="assessment_calibrate"),
     path(
         prefix + "respondents/exclude/",
         questionnaire.respondent_exclude,

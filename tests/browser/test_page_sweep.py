@@ -225,6 +225,10 @@ SWEPT: dict[str, list[Sweep]] = {
     ],
     "assessment_review": [Sweep(LEADER, _draft("assessment_review"))],
     "assessment_submit": [Sweep(LEADER, _draft("assessment_submit"))],
+    "assessment_calibrate": [
+        Sweep(LEADER, _draft("assessment_calibrate")),
+        Sweep(CONSULTANT, lambda w: _draft("assessment_calibrate")(w) + "?blind=1"),
+    ],
     "assessment_result": [
         Sweep(
             LEADER,

@@ -299,3 +299,82 @@ def test_result_round_trips_through_dict_and_json(
 
     assert result_from_dict(result_to_dict(result)) == result
     assert result_from_dict(json.loads(json.dumps(result_to_dict(result)))) == result
+
+
+# --- agreed answers (calibration) -------------------------------------------------------------
+
+
+@st.composite
+def agreed_sets(draw: st.DrawFn, questionnaire: QuestionnaireDef) -> dict[str, int]:
+    """Agreed levels for some of the questions (answered or not): byte % 6 == 0 means none."""
+    keys = question_keys(questionnaire)
+    blob = draw(st.binary(min_size=len(keys), max_size=len(keys)))
+    return {key: byte % 6 for key, byte in zip(keys, blob, strict=True) if byte % 6}
+
+
+@st.composite
+def calibrated_scenarios(draw: st.DrawFn) -> tuple[QuestionnaireDef, AnswerSet, dict[str, int]]:
+    questionnaire, answers = draw(scenarios())
+    return questionnaire, answers, draw(agreed_sets(questionnaire))
+
+
+@PROPERTY
+@given(scenarios())
+def test_agreeing_on_the_level_everyone_gave_changes_nothing(
+    scenario: tuple[QuestionnaireDef, AnswerSet],
+) -> None:
+    questionnaire, answers = scenario
+    given_levels: dict[str, list[AnswerValue]] = {}
+    for given_answers in answers.values():
+        for key, value in given_answers.items():
+            given_levels.setdefault(key, []).append(value)
+    unanimous = {
+        key: values[0]
+        for key, values in given_levels.items()
+        if values[0] != DONT_KNOW and len(set(values)) == 1
+    }
+    agreed = {key: int(level) for key, level in unanimous.items()}
+
+    assert score(questionnaire, answers, agreed) == score(questionnaire, answers)
+
+
+@PROPERTY
+@given(st.data())
+def test_raising_an_agreed_level_by_one_never_lowers_a_score_or_stage(
+    data: st.DataObject,
+) -> None:
+    questionnaire, answers, agreed = data.draw(calibrated_scenarios())
+    raisable = [key for key, level in agreed.items() if level < 5]
+    if not raisable:
+        return
+    key = data.draw(st.sampled_from(raisable))
+    raised = {**agreed, key: agreed[key] + 1}
+
+    assert_not_lower(score(questionnaire, answers, agreed), score(questionnaire, answers, raised))
+
+
+@PROPERTY
+@given(calibrated_scenarios())
+def test_agreed_answers_resolve_exactly_their_alignment_gaps(
+    scenario: tuple[QuestionnaireDef, AnswerSet, dict[str, int]],
+) -> None:
+    questionnaire, answers, agreed = scenario
+    calibrated = score(questionnaire, answers, agreed)
+    plain = score(questionnaire, answers)
+
+    # The disagreement stays on record: the same gaps, only marked resolved.
+    assert [g.question_key for g in calibrated.alignment_gaps] == [
+        g.question_key for g in plain.alignment_gaps
+    ]
+    for gap in calibrated.alignment_gaps:
+        assert gap.resolved == (gap.question_key in agreed)
+
+
+@PROPERTY
+@given(calibrated_scenarios())
+def test_calibrated_result_round_trips_through_dict_and_json(
+    scenario: tuple[QuestionnaireDef, AnswerSet, dict[str, int]],
+) -> None:
+    result = score(*scenario)
+
+    assert result_from_dict(json.loads(json.dumps(result_to_dict(result)))) == result

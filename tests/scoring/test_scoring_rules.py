@@ -879,3 +879,117 @@ def test_docs_example_3_domain_nobody_answered() -> None:
     assert [r.lift for r in result.cap_reasons] == [
         "Answer the Tooling, Data & AI questions and raise it to Strategic (score 60 or more)."
     ]
+
+
+# --- agreed answers (calibration) -------------------------------------------------------------
+
+
+def test_agreed_answer_replaces_the_mean_for_its_question_only() -> None:
+    q = questionnaire(domain("a", question("q1"), question("q2")))
+    answers = {"ana": {"q1": 1, "q2": 2}, "bo": {"q1": 5, "q2": 4}}
+
+    # Mean: q1 (0+100)/2 = 50, q2 (25+75)/2 = 50 -> 50. Agreed q1 = 2 -> 25: (25+50)/2 = 37.5.
+    assert score(q, answers).domains[0].score == 50
+    assert score(q, answers, {"q1": 2}).domains[0].score == 37.5
+
+
+def test_agreed_answer_decides_a_gate() -> None:
+    gated = question("q1", gate=Gate(stage=3, min_level=3))
+    q = questionnaire(domain("a", gated, question("q2")))
+    answers = {"ana": {"q1": 1, "q2": 5}, "bo": {"q1": 4, "q2": 5}}  # q1 mean 2.5: gate fails
+
+    failing = score(q, answers)
+    passing = score(q, answers, {"q1": 3})
+
+    assert [r.key for r in failing.cap_reasons] == ["q1"]
+    assert passing.cap_reasons == ()
+    assert passing.stage > failing.stage
+
+
+def test_agreed_level_below_the_gate_is_named_as_agreed() -> None:
+    gated = question("q1", gate=Gate(stage=3, min_level=3))
+    q = questionnaire(domain("a", gated, question("q2")))
+    answers = {"ana": {"q1": 4, "q2": 5}, "bo": {"q1": 4, "q2": 5}}
+
+    reason = score(q, answers, {"q1": 2}).cap_reasons[0]
+
+    assert reason.detail.startswith("Gate: agreed at level 2 in calibration;")
+
+
+def test_agreed_answer_keeps_the_alignment_gap_listed_as_resolved() -> None:
+    q = questionnaire(domain("a", question("q1"), question("q2")))
+    answers = {"ana": {"q1": 1, "q2": 1}, "bo": {"q1": 4, "q2": 4}}
+
+    gaps = score(q, answers, {"q1": 3}).alignment_gaps
+
+    assert [(g.question_key, g.resolved) for g in gaps] == [("q1", True), ("q2", False)]
+
+
+def test_agreed_answer_on_a_question_nobody_answered_counts_as_answered() -> None:
+    q = questionnaire(domain("a", question("q1"), question("q2")))
+
+    result = score(q, {"ana": {"q1": 3}}, {"q2": 5})
+
+    assert result.completeness == 1.0
+    assert result.data_gaps == ()
+    assert result.domains[0].score == 75
+
+
+@pytest.mark.parametrize("level", [0, 6, "3", True, None, DONT_KNOW])
+def test_agreed_answer_outside_levels_one_to_five_is_rejected(level: object) -> None:
+    q = questionnaire(domain("a", question("q1")))
+
+    with pytest.raises(ValueError, match="must be a level 1 to 5"):
+        score(q, {"ana": {"q1": 3}}, {"q1": level})  # type: ignore[dict-item]
+
+
+def test_agreed_answer_for_an_unknown_question_is_rejected() -> None:
+    q = questionnaire(domain("a", question("q1")))
+
+    with pytest.raises(ValueError, match="'nope', which is not in this questionnaire"):
+        score(q, {"ana": {"q1": 3}}, {"nope": 3})
+
+
+def test_snapshot_from_before_calibration_reads_gaps_as_unresolved() -> None:
+    q = questionnaire(domain("a", question("q1")))
+    data = result_to_dict(score(q, {"ana": {"q1": 1}, "bo": {"q1": 5}}))
+
+    assert "resolved" not in data["alignment_gaps"][0]
+    assert result_from_dict(data).alignment_gaps[0].resolved is False
+    resolved = result_to_dict(score(q, {"ana": {"q1": 1}, "bo": {"q1": 5}}, {"q1": 3}))
+    assert result_from_dict(resolved).alignment_gaps[0].resolved is True
+
+
+def test_docs_example_4_calibration_session_after_example_2() -> None:
+    definition = questionnaire(
+        domain(
+            "health",
+            question("score", weight=2, gate=Gate(stage=3, min_level=3)),
+            question("save-plays"),
+        ),
+        domain("metrics", question("grr"), question("nrr"), question("ttv"), weight=2),
+    )
+    answers: dict[str, dict[str, AnswerValue]] = {
+        "leader": {"score": 4, "save-plays": 4, "grr": 5, "nrr": DONT_KNOW, "ttv": 3},
+        "csm": {"score": 1, "save-plays": 3, "grr": 4, "nrr": 3},
+    }
+
+    agreed_3 = score(definition, answers, {"score": 3})
+    agreed_2 = score(definition, answers, {"score": 2})
+
+    assert [d.score for d in agreed_3.domains] == [54.2, 54.2]
+    assert (agreed_3.overall_score, agreed_3.stage_name, agreed_3.phase) == (
+        54.2,
+        "Predictive",
+        "Run",
+    )
+    assert agreed_3.cap_reasons == ()
+    assert agreed_3.alignment_gaps == (
+        AlignmentGap("score", "health", levels=(1, 4), spread=3, resolved=True),
+    )
+    assert agreed_3.data_gaps == (DataGap("nrr", "metrics", dont_know=1, unanswered=False),)
+    assert [d.score for d in agreed_2.domains] == [37.5, 54.2]
+    assert (agreed_2.overall_score, agreed_2.stage_name) == (48.6, "Proactive")
+    assert [r.detail for r in agreed_2.cap_reasons] == [
+        "Gate: agreed at level 2 in calibration; Predictive needs at least level 3."
+    ]

@@ -401,6 +401,16 @@ ASSESSMENT_ROWS = [
     Row("assessment_respondent_exclude", "POST", DRAFT, RUNNING, data="exclude"),
     Row("assessment_respondent_exclude", "POST", SUBMITTED, RUNNING_REFUSED, data="exclude"),
     Row("assessment_respondent_exclude", "GET", DRAFT, wrong_method()),
+    # The calibration workshop: those who start and submit, on a draft only.
+    Row(
+        "assessment_calibrate",
+        "GET",
+        DRAFT,
+        roles(leader=OK, member=FORBIDDEN, consultant=OK, staff=FORBIDDEN),
+    ),
+    Row("assessment_calibrate", "GET", SUBMITTED, RUNNING_REFUSED),
+    Row("assessment_calibrate", "POST", DRAFT, RUNNING, data="calibrate"),
+    Row("assessment_calibrate", "POST", SUBMITTED, RUNNING_REFUSED, data="calibrate"),
     Row("assessment_result", "GET", SUBMITTED, related(OK)),
     Row("assessment_result", "GET", DRAFT, related(MOVED)),
     Row("assessment_result", "POST", SUBMITTED, wrong_method()),

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from assessment.models import Answer, Assessment, ExcludedRespondent, ShareLink
+from assessment.models import AgreedAnswer, Answer, Assessment, ExcludedRespondent, ShareLink
 from notifications.models import NotificationPreference
 from orgs.models import (
     Consultant,
@@ -66,6 +66,7 @@ WATCHED = [
     Assessment,
     Answer,
     ExcludedRespondent,
+    AgreedAnswer,
     NotificationPreference,
     Plan,
     PlanItem,

@@ -301,6 +301,7 @@ def payload(case: Case, world: World) -> dict:
             "due_date": "2099-12-31",
             "org": [str(world.orgs["A2"].public_id)],
         },
+        "calibrate": {"question": first_question, "level": "3", "rationale": "Agreed."},
         "due_date": {"due_date": "2099-12-31"},
         "exclude": {
             "respondent": world.sides[case.variant.objects or "A"].former.pk,
