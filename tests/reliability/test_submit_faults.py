@@ -27,9 +27,10 @@ from tests.assessment.conftest import answer, answer_everything
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# What a successful submit runs: ten reads (the draft under lock, its answers, the version's
-# definition and its bank export for the snapshot), then one write, the UPDATE that freezes it.
-SUBMIT_STATEMENTS = 11
+# What a successful submit runs: eleven reads (the draft under lock, its answers, the agreed
+# answers of a calibration, the version's definition and its bank export for the snapshot), then
+# one write, the UPDATE that freezes it.
+SUBMIT_STATEMENTS = 12
 SUBMIT_WRITES = 1
 # After the commit, one more: the queued pre-render of the report PDF (issue 14). It is not part
 # of the submit: a fault there is logged and the result stays submitted (test below).
@@ -109,7 +110,7 @@ def submit_url(assessment) -> str:
     return reverse("assessment_submit", args=[assessment.org.public_id, assessment.public_id])
 
 
-def test_a_submit_runs_eleven_statements_of_which_one_write(personas, draft):
+def test_a_submit_runs_twelve_statements_of_which_one_write(personas, draft):
     counter = Fault()
 
     with connection.execute_wrapper(counter):
