@@ -16,6 +16,7 @@ Rules (tests/report/test_narrative.py checks each at its boundary):
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assessment.roadmap import DomainPlan
 from assessment.scoring import STAGE_NAMES, phase_of
 
 CLOSE_SPREAD = 10.0  # points between strongest and weakest below which no domain "stands out"
@@ -23,17 +24,8 @@ THIN_COMPLETENESS = 0.8  # share of questions answered below which the result is
 HIGHLIGHTS = 3  # strengths, gaps and priorities each
 
 
-@dataclass(frozen=True)
-class DomainFact:
-    key: str
-    name: str
-    score: float | None
-    stage: int
-    target: int
-
-    @property
-    def gap(self) -> int:
-        return max(0, self.target - self.stage)
+# A domain as the summary reads it: exactly the roadmap's domain plan (score, stage, target, gap).
+DomainFact = DomainPlan
 
 
 @dataclass(frozen=True)
