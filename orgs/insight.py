@@ -180,7 +180,11 @@ def insight_build(user, *, today: datetime.date | None = None) -> Insight:
         )
         one_per_version = {r[4]: r[1] for r in latest}
         labels_by_version = {
-            version: {q["key"]: q.get("label") or "" for d in domains or () for q in d["questions"]}
+            version: {
+                q["key"]: q.get("label") or q.get("text") or ""
+                for d in domains or ()
+                for q in d["questions"]
+            }
             for version, domains in Assessment.objects.filter(pk__in=one_per_version.values())
             .order_by()
             .values_list("version_id", "snapshot__domains")
